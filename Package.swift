@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kindling",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kindling", targets: ["KindlingCLI"]),
+        .library(name: "KindlingStorage", targets: ["KindlingStorage"]),
+        .library(name: "KindlingRuntime", targets: ["KindlingRuntime"]),
+        .library(name: "KindlingBindings", targets: ["KindlingBindings"]),
+        .library(name: "KindlingTesting", targets: ["KindlingTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config; `make` installs the Debian packages.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJavaScriptCore",
+            pkgConfig: "javascriptcoregtk-4.1",
+            providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
+        ),
+
+        // Turns the `.sql`/`.js` files of a target into string constants compiled into it, so a
+        // binary copied elsewhere still carries its migrations and JS prelude (no resource bundle).
+        .executableTarget(name: "embed-files", path: "Plugins/EmbedFilesTool"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
+
+        .target(
+            name: "KindlingMigrations",
+            path: "Migrations",
+            plugins: ["EmbedFiles"]
+        ),
+        .target(name: "KindlingStorage", dependencies: ["CSQLite", "KindlingMigrations"]),
+        .target(
+            name: "KindlingRuntime",
+            dependencies: ["CJavaScriptCore"],
+            plugins: ["EmbedFiles"]
+        ),
+        .target(name: "KindlingBindings", dependencies: ["KindlingStorage"]),
+        .target(name: "KindlingTesting", dependencies: ["KindlingStorage"]),
+        .executableTarget(
+            name: "KindlingCLI",
+            dependencies: [
+                "KindlingBindings", "KindlingStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Release-built benchmark command behind `make bench`.
+        .executableTarget(name: "KindlingBenchmarks", dependencies: ["KindlingBindings", "KindlingStorage", "CSQLite"]),
+
+        .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage", "KindlingTesting", "CSQLite"]),
+        .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
+        .testTarget(name: "KindlingRuntimeTests", dependencies: ["KindlingRuntime"]),
+        .testTarget(
+            name: "KindlingCLITests",
+            dependencies: ["KindlingCLI", "KindlingBindings", "KindlingStorage", "KindlingTesting"]
+        ),
+    ]
+)
+
+// One list of language settings for every Swift target (the swift-log way).
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

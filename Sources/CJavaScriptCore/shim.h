@@ -1,0 +1,6 @@
+#ifndef KINDLING_CJAVASCRIPTCORE_SHIM_H
+#define KINDLING_CJAVASCRIPTCORE_SHIM_H
+
+#include <JavaScriptCore/JavaScript.h>
+
+#endif
