@@ -151,13 +151,19 @@ struct KVKeyCommand: AsyncParsableCommand {
             } else {
                 bytes = Array((value ?? "").utf8)
             }
-            if let metadata, (try? JSONSerialization.jsonObject(with: Data(metadata.utf8), options: [.fragmentsAllowed])) == nil {
+            if let metadata,
+                (try? JSONSerialization.jsonObject(with: Data(metadata.utf8), options: [.fragmentsAllowed])) == nil
+            {
                 throw CLIError("--metadata must be JSON, e.g. --metadata '{\"author\":\"ann\"}'; got \(metadata)")
             }
             let root = try namespace.persistence.openForWriting()
             defer { root.shutdown() }
             let kv = try KVService(persistence: root).namespace(namespace.name)
-            try kv.put(key, bytes, options: KVPutOptions(expiration: expiration, expirationTtl: ttl, metadata: metadata))
+            try kv.put(
+                key,
+                bytes,
+                options: KVPutOptions(expiration: expiration, expirationTtl: ttl, metadata: metadata)
+            )
             bytes = []
         }
     }

@@ -62,7 +62,12 @@ public final class Persistence: Sendable {
     ) throws -> Persistence {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         try prepareDirectory(absolute)
-        return try Persistence(rootPath: absolute, isTemporary: false, migrator: Migrator(migrations: migrations), clock: clock)
+        return try Persistence(
+            rootPath: absolute,
+            isTemporary: false,
+            migrator: Migrator(migrations: migrations),
+            clock: clock
+        )
     }
 
     /// Opens a fresh root in a new temporary directory, deleted by ``shutdown()``.
@@ -90,7 +95,8 @@ public final class Persistence: Sendable {
             guard isDirectory.boolValue else {
                 throw StorageError(
                     code: .unusableRoot,
-                    message: "The persistence directory \(path) is a file. Pass a directory, e.g. --persist-to .kindling",
+                    message:
+                        "The persistence directory \(path) is a file. Pass a directory, e.g. --persist-to .kindling",
                     path: path
                 )
             }

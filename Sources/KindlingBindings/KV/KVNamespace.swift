@@ -110,7 +110,9 @@ public final class KVNamespace: Sendable {
             after = key
         }
         let page = try storage { try store.list(prefix: prefix, after: after, limit: limit) }
-        let keys = page.keys.map { KVKey(name: $0.key, expiration: $0.expiration.map { $0 / 1000 }, metadata: $0.metadata) }
+        let keys = page.keys.map {
+            KVKey(name: $0.key, expiration: $0.expiration.map { $0 / 1000 }, metadata: $0.metadata)
+        }
         let cursor = page.hasMore ? keys.last.map { Self.encodeCursor($0.name) } : nil
         return KVListResult(keys: keys, listComplete: !page.hasMore, cursor: cursor)
     }

@@ -19,44 +19,46 @@ public enum Catalog {
     /// The entry for a namespace, or `nil` when it has never been used.
     public static func entry(kind: String, name: String, in connection: SQLiteConnection) throws -> CatalogEntry? {
         guard try hasCatalog(connection) else { return nil }
-        let query = try connection.statement(
+        return try connection.withStatement(
             "SELECT table_name, schema_version, created_at FROM kindling_catalog WHERE kind = ?1 AND name = ?2"
-        )
-        query.bind(1, kind)
-        query.bind(2, name)
-        guard try query.step() else { return nil }
-        return CatalogEntry(
-            kind: kind,
-            name: name,
-            tableName: query.text(0) ?? "",
-            schemaVersion: Int(query.int64(1) ?? 0),
-            createdAt: query.int64(2) ?? 0
-        )
+        ) { query in
+            query.bind(1, kind)
+            query.bind(2, name)
+            guard try query.step() else { return nil }
+            return CatalogEntry(
+                kind: kind,
+                name: name,
+                tableName: query.text(0) ?? "",
+                schemaVersion: Int(query.int64(1) ?? 0),
+                createdAt: query.int64(2) ?? 0
+            )
+        }
     }
 
     /// Every registered namespace, optionally of one kind, ordered by kind then name.
     public static func entries(kind: String? = nil, in connection: SQLiteConnection) throws -> [CatalogEntry] {
         guard try hasCatalog(connection) else { return [] }
-        let query = try connection.statement(
+        return try connection.withStatement(
             """
             SELECT kind, name, table_name, schema_version, created_at FROM kindling_catalog
             WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, name
             """
-        )
-        query.bind(1, kind)
-        var result: [CatalogEntry] = []
-        while try query.step() {
-            result.append(
-                CatalogEntry(
-                    kind: query.text(0) ?? "",
-                    name: query.text(1) ?? "",
-                    tableName: query.text(2) ?? "",
-                    schemaVersion: Int(query.int64(3) ?? 0),
-                    createdAt: query.int64(4) ?? 0
+        ) { query in
+            query.bind(1, kind)
+            var result: [CatalogEntry] = []
+            while try query.step() {
+                result.append(
+                    CatalogEntry(
+                        kind: query.text(0) ?? "",
+                        name: query.text(1) ?? "",
+                        tableName: query.text(2) ?? "",
+                        schemaVersion: Int(query.int64(3) ?? 0),
+                        createdAt: query.int64(4) ?? 0
+                    )
                 )
-            )
+            }
+            return result
         }
-        return result
     }
 
     /// The entry for a namespace, creating its table from the kind's template migrations on
@@ -76,20 +78,24 @@ public enum Catalog {
                 return existing
             }
             let table = try uniqueTableName(kind: kind, name: name, connection)
-            let insert = try connection.statement(
+            try connection.withStatement(
                 """
                 INSERT INTO kindling_catalog (kind, name, table_name, schema_version, created_at)
                 VALUES (?1, ?2, ?3, 0, ?4)
                 """
-            )
-            insert.bind(1, kind)
-            insert.bind(2, name)
-            insert.bind(3, table)
-            insert.bind(4, now)
-            try insert.run()
+            ) { insert in
+                insert.bind(1, kind)
+                insert.bind(2, name)
+                insert.bind(3, table)
+                insert.bind(4, now)
+                try insert.run()
+            }
             try migrator.upgradeTable(kind: kind, name: name, connection)
             guard let created = try entry(kind: kind, name: name, in: connection) else {
-                throw StorageError(code: .sqlite, message: "The \(kind) namespace \"\(name)\" vanished while being created.")
+                throw StorageError(
+                    code: .sqlite,
+                    message: "The \(kind) namespace \"\(name)\" vanished while being created."
+                )
             }
             return created
         }
@@ -104,20 +110,24 @@ public enum Catalog {
             readable.unicodeScalars.append(isWordCharacter || scalar == "_" ? scalar : "_")
         }
         let base = "\(kind)_\(readable)"
-        let query = try connection.statement("SELECT 1 FROM sqlite_schema WHERE lower(name) = lower(?1)")
         var candidate = base
         var suffix = 2
-        while true {
-            query.reset()
-            query.bind(1, candidate)
-            if try !query.step() { return candidate }
+        while try connection.withStatement(
+            "SELECT 1 FROM sqlite_schema WHERE lower(name) = lower(?1)",
+            { query in
+                query.bind(1, candidate)
+                return try query.step()
+            }
+        ) {
             candidate = "\(base)_\(suffix)"
             suffix += 1
         }
+        return candidate
     }
 
     private static func hasCatalog(_ connection: SQLiteConnection) throws -> Bool {
-        let query = try connection.statement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kindling_catalog'")
-        return try query.step()
+        try connection.withStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kindling_catalog'") {
+            try $0.step()
+        }
     }
 }

@@ -46,15 +46,16 @@ public struct Migrator: Sendable {
                     // Checked inside the write lock: another process may have applied it meanwhile.
                     guard try !isApplied(migration, connection) else { return }
                     try connection.execute(migration.sql)
-                    let record = try connection.statement(
+                    try connection.withStatement(
                         "INSERT INTO kindling_migrations (store, id, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-                    )
-                    record.bind(1, migration.store)
-                    record.bind(2, Int64(migration.id))
-                    record.bind(3, migration.name)
-                    record.bind(4, migration.checksum)
-                    record.bind(5, now)
-                    try record.run()
+                    ) { record in
+                        record.bind(1, migration.store)
+                        record.bind(2, Int64(migration.id))
+                        record.bind(3, migration.name)
+                        record.bind(4, migration.checksum)
+                        record.bind(5, now)
+                        try record.run()
+                    }
                 }
             }
         }
@@ -74,13 +75,13 @@ public struct Migrator: Sendable {
         for migration in pending {
             try connection.execute(Self.instantiate(migration.sql, table: entry.tableName))
         }
-        let update = try connection.statement(
-            "UPDATE kindling_catalog SET schema_version = ?1 WHERE kind = ?2 AND name = ?3"
-        )
-        update.bind(1, Int64(last.id))
-        update.bind(2, kind)
-        update.bind(3, name)
-        try update.run()
+        try connection.withStatement("UPDATE kindling_catalog SET schema_version = ?1 WHERE kind = ?2 AND name = ?3") {
+            update in
+            update.bind(1, Int64(last.id))
+            update.bind(2, kind)
+            update.bind(3, name)
+            try update.run()
+        }
     }
 
     /// Fills a template: `{{table}}` becomes the quoted table name, `{{index:x}}` the quoted
@@ -98,32 +99,34 @@ public struct Migrator: Sendable {
     }
 
     private func isApplied(_ migration: Migration, _ connection: SQLiteConnection) throws -> Bool {
-        let query = try connection.statement("SELECT 1 FROM kindling_migrations WHERE store = ?1 AND id = ?2")
-        query.bind(1, migration.store)
-        query.bind(2, Int64(migration.id))
-        return try query.step()
+        try connection.withStatement("SELECT 1 FROM kindling_migrations WHERE store = ?1 AND id = ?2") { query in
+            query.bind(1, migration.store)
+            query.bind(2, Int64(migration.id))
+            return try query.step()
+        }
     }
 
     /// Read-only check that every recorded migration is one this build knows.
     public func refuseNewerDatabase(_ connection: SQLiteConnection) throws {
-        let tables = try connection.statement(
+        let present = try connection.withStatement(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('kindling_migrations', 'kindling_catalog')"
-        )
-        var present: Set<String> = []
-        while try tables.step() {
-            if let name = tables.text(0) { present.insert(name) }
-        }
-        var recorded: [(store: String, id: Int)] = []
-        if present.contains("kindling_migrations") {
-            let query = try connection.statement("SELECT store, max(id) FROM kindling_migrations GROUP BY store")
-            while try query.step() {
-                recorded.append((query.text(0) ?? "", Int(query.int64(1) ?? 0)))
+        ) { tables in
+            var present: Set<String> = []
+            while try tables.step() {
+                if let name = tables.text(0) { present.insert(name) }
             }
+            return present
         }
-        if present.contains("kindling_catalog") {
-            let query = try connection.statement("SELECT kind, max(schema_version) FROM kindling_catalog GROUP BY kind")
-            while try query.step() {
-                recorded.append((query.text(0) ?? "", Int(query.int64(1) ?? 0)))
+        // (store, highest id) pairs: applied fixed migrations, and template versions of tables.
+        var recorded: [(store: String, id: Int)] = []
+        for (table, sql) in [
+            ("kindling_migrations", "SELECT store, max(id) FROM kindling_migrations GROUP BY store"),
+            ("kindling_catalog", "SELECT kind, max(schema_version) FROM kindling_catalog GROUP BY kind"),
+        ] where present.contains(table) {
+            try connection.withStatement(sql) { query in
+                while try query.step() {
+                    recorded.append((query.text(0) ?? "", Int(query.int64(1) ?? 0)))
+                }
             }
         }
         for (store, id) in recorded {

@@ -66,17 +66,23 @@ public final class SQLiteConnection {
         }
     }
 
-    /// A prepared statement for `sql`, reused across calls: it comes back reset, with no bindings.
+    /// Runs `body` with the prepared statement for `sql`, then resets it.
     ///
-    /// - Throws: ``StorageError`` when the SQL does not compile.
-    public func statement(_ sql: String) throws -> SQLiteStatement {
+    /// Statements are prepared once per connection and reused. The reset matters: a statement
+    /// left mid-result would hold its read snapshot open, and a later write on this connection
+    /// would then fail with `SQLITE_BUSY` instead of waiting.
+    ///
+    /// - Throws: ``StorageError`` when the SQL does not compile, or what `body` throws.
+    public func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        let statement: SQLiteStatement
         if let cached = cache[sql] {
-            cached.reset()
-            return cached
+            statement = cached
+        } else {
+            statement = try prepare(sql)
+            cache[sql] = statement
         }
-        let statement = try prepare(sql)
-        cache[sql] = statement
-        return statement
+        defer { statement.reset() }
+        return try body(statement)
     }
 
     /// A prepared statement that is not cached (for SQL run once, such as a migration step).
@@ -101,20 +107,20 @@ public final class SQLiteConnection {
             defer { transactionDepth -= 1 }
             return try body()
         }
-        try statement(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED").run()
+        try withStatement(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED") { try $0.run() }
         transactionDepth = 1
         defer { transactionDepth = 0 }
         let result: T
         do {
             result = try body()
         } catch {
-            try? statement("ROLLBACK").run()
+            try? withStatement("ROLLBACK") { try $0.run() }
             throw error
         }
         do {
-            try statement("COMMIT").run()
+            try withStatement("COMMIT") { try $0.run() }
         } catch {
-            try? statement("ROLLBACK").run()
+            try? withStatement("ROLLBACK") { try $0.run() }
             throw error
         }
         return result

@@ -125,6 +125,12 @@ public final class SQLiteStatement {
 
     // MARK: Reading the current row (0-based columns)
 
+    /// How many columns each row has.
+    public var columnCount: Int32 {
+        guard let handle else { return 0 }
+        return sqlite3_column_count(handle)
+    }
+
     /// Whether the column is NULL.
     public func isNull(_ column: Int32) -> Bool {
         guard let handle else { return true }

@@ -65,7 +65,8 @@ public final class ExpiringKeyValueStore: Sendable {
             delete = "DELETE FROM \(t) WHERE key = ?1"
             // ?3 is the upper bound. With no prefix it is bound as a BLOB, which SQLite sorts
             // after every TEXT value, so the condition holds for all keys.
-            let list = "SELECT key, expiration, metadata FROM \(t) WHERE key %@ ?1 AND key < ?3 AND \(live) ORDER BY key LIMIT ?4"
+            let list =
+                "SELECT key, expiration, metadata FROM \(t) WHERE key %@ ?1 AND key < ?3 AND \(live) ORDER BY key LIMIT ?4"
             listFrom = list.replacing("%@", with: ">=")
             listAfter = list.replacing("%@", with: ">")
             sweep = "DELETE FROM \(t) WHERE expiration IS NOT NULL AND expiration <= ?1"
@@ -106,12 +107,12 @@ public final class ExpiringKeyValueStore: Sendable {
     }
 
     private func read(_ key: String, now: Int64, _ connection: SQLiteConnection) throws -> StoredEntry? {
-        let query = try connection.statement(sql.get)
-        defer { query.reset() }
-        query.bind(1, key)
-        query.bind(2, now)
-        guard try query.step() else { return nil }
-        return StoredEntry(value: query.bytes(0) ?? [], expiration: query.int64(1), metadata: query.text(2))
+        try connection.withStatement(sql.get) { query in
+            query.bind(1, key)
+            query.bind(2, now)
+            guard try query.step() else { return nil }
+            return StoredEntry(value: query.bytes(0) ?? [], expiration: query.int64(1), metadata: query.text(2))
+        }
     }
 
     /// Writes `entry` under `key`, replacing any previous entry, in its own transaction.
@@ -119,13 +120,13 @@ public final class ExpiringKeyValueStore: Sendable {
         let now = clock.now()
         let sweepDue = isSweepDue(now: now)
         try database.write { connection in
-            let statement = try connection.statement(sql.put)
-            defer { statement.reset() }
-            statement.bind(1, key)
-            statement.bind(2, blob: entry.value)
-            statement.bind(3, entry.expiration)
-            statement.bind(4, entry.metadata)
-            try statement.run()
+            try connection.withStatement(sql.put) { statement in
+                statement.bind(1, key)
+                statement.bind(2, blob: entry.value)
+                statement.bind(3, entry.expiration)
+                statement.bind(4, entry.metadata)
+                try statement.run()
+            }
             if sweepDue { _ = try sweep(now: now, connection) }
         }
     }
@@ -136,10 +137,10 @@ public final class ExpiringKeyValueStore: Sendable {
     @discardableResult
     public func delete(_ key: String) throws -> Bool {
         try database.write { connection in
-            let statement = try connection.statement(sql.delete)
-            defer { statement.reset() }
-            statement.bind(1, key)
-            try statement.run()
+            try connection.withStatement(sql.delete) { statement in
+                statement.bind(1, key)
+                try statement.run()
+            }
             return connection.changes > 0
         }
     }
@@ -161,24 +162,26 @@ public final class ExpiringKeyValueStore: Sendable {
         }
         let upper = Self.prefixUpperBound(prefix)
         return try database.withConnection { connection in
-            let query = try connection.statement(inclusive ? sql.listFrom : sql.listAfter)
-            defer { query.reset() }
-            query.bind(1, lower)
-            query.bind(2, now)
-            if let upper {
-                query.bind(3, textBytes: upper)
-            } else {
-                query.bind(3, blob: [])
+            try connection.withStatement(inclusive ? sql.listFrom : sql.listAfter) { query in
+                query.bind(1, lower)
+                query.bind(2, now)
+                if let upper {
+                    query.bind(3, textBytes: upper)
+                } else {
+                    query.bind(3, blob: [])
+                }
+                query.bind(4, Int64(limit) + 1)
+                var keys: [StoredKey] = []
+                keys.reserveCapacity(min(limit, 1000) + 1)
+                while try query.step() {
+                    keys.append(
+                        StoredKey(key: query.text(0) ?? "", expiration: query.int64(1), metadata: query.text(2))
+                    )
+                }
+                let hasMore = keys.count > limit
+                if hasMore { keys.removeLast() }
+                return (keys, hasMore)
             }
-            query.bind(4, Int64(limit) + 1)
-            var keys: [StoredKey] = []
-            keys.reserveCapacity(min(limit, 1000) + 1)
-            while try query.step() {
-                keys.append(StoredKey(key: query.text(0) ?? "", expiration: query.int64(1), metadata: query.text(2)))
-            }
-            let hasMore = keys.count > limit
-            if hasMore { keys.removeLast() }
-            return (keys, hasMore)
         }
     }
 
@@ -202,10 +205,10 @@ public final class ExpiringKeyValueStore: Sendable {
     }
 
     private func sweep(now: Int64, _ connection: SQLiteConnection) throws -> Int {
-        let statement = try connection.statement(sql.sweep)
-        defer { statement.reset() }
-        statement.bind(1, now)
-        try statement.run()
+        try connection.withStatement(sql.sweep) { statement in
+            statement.bind(1, now)
+            try statement.run()
+        }
         return connection.changes
     }
 

@@ -1,0 +1,25 @@
+import Foundation
+import KindlingStorage
+
+/// Reads a database file the way a user with `sqlite3` would: its own connection, none of the
+/// store's code in between.
+struct SQLiteFile {
+    let path: String
+
+    /// The rows of `sql`, each column as text ("NULL" for null).
+    func rows(_ sql: String) throws -> [[String]] {
+        let connection = try SQLiteConnection(path: path)
+        defer { connection.close() }
+        let statement = try connection.prepare(sql)
+        var rows: [[String]] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.isNull($0) ? "NULL" : statement.text($0) ?? "" })
+        }
+        return rows
+    }
+
+    /// The file's bytes, to show a file was left unchanged.
+    func contents() -> Data? {
+        FileManager.default.contents(atPath: path)
+    }
+}
