@@ -7,7 +7,7 @@ struct KindlingCommand: AsyncParsableCommand {
         commandName: "kindling",
         abstract: "Run Cloudflare Workers locally, with every piece of state in SQLite you can open with sqlite3.",
         discussion: """
-            State lives in <persist-to>/kindling.sqlite: one table per KV namespace, listed in
+            State lives in <persist-to>/kindling.sqlite: one table per KV namespace, listed in \
             the kindling_catalog table.
             """,
         version: KindlingVersion.current,

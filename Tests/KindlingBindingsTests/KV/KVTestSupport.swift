@@ -30,17 +30,3 @@ func sqliteRows(_ persistence: Persistence, _ sql: String) throws -> [[String]] 
     }
     return rows
 }
-
-extension KVNamespace {
-    /// Every key, following cursors page by page.
-    func allKeys(prefix: String? = nil, limit: Int? = nil) throws -> [String] {
-        var names: [String] = []
-        var cursor: String?
-        repeat {
-            let page = try list(KVListOptions(prefix: prefix, limit: limit, cursor: cursor))
-            names += page.keys.map(\.name)
-            cursor = page.cursor
-        } while cursor != nil
-        return names
-    }
-}

@@ -1,0 +1,41 @@
+# Kindling's two set-up commands are `make run` and `make test`; both install what is missing.
+#
+#   make run    install missing Debian packages, build, start the example workers
+#   make test   install missing Debian packages, build, run every test
+#   make bench  release-built benchmarks, one line per figure
+#   make deps   only the Debian packages
+
+SWIFT ?= swift
+# Debian packages: C libraries (with their pkg-config files), the bundler, and the tools the tests call.
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev sqlite3 libjavascriptcoregtk-4.1-dev esbuild wrk
+# apt-get needs root; use sudo when we are not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test run bench clean
+
+deps:
+	@missing=""; \
+	for package in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+run: build
+	$(SWIFT) run kindling --help
+
+bench: deps
+	$(SWIFT) build -c release --product KindlingBenchmarks
+	$$($(SWIFT) build -c release --show-bin-path)/KindlingBenchmarks
+
+clean:
+	rm -rf .build
