@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; `make` installs the Debian packages.
@@ -40,11 +41,11 @@ let package = Package(
         .target(name: "KindlingStorage", dependencies: ["CSQLite", "KindlingMigrations"]),
         .target(
             name: "KindlingRuntime",
-            dependencies: ["CJavaScriptCore"],
+            dependencies: ["CJavaScriptCore", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedFiles"]
         ),
         .target(name: "KindlingBindings", dependencies: ["KindlingStorage"]),
-        .target(name: "KindlingTesting", dependencies: ["KindlingStorage"]),
+        .target(name: "KindlingTesting", dependencies: ["KindlingStorage", "KindlingBindings"]),
         .executableTarget(
             name: "KindlingCLI",
             dependencies: [
@@ -57,10 +58,18 @@ let package = Package(
 
         .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage", "KindlingTesting", "CSQLite"]),
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
-        .testTarget(name: "KindlingRuntimeTests", dependencies: ["KindlingRuntime"]),
+        .testTarget(
+            name: "KindlingRuntimeTests",
+            dependencies: ["KindlingRuntime", .product(name: "Logging", package: "swift-log")]
+        ),
+        // A child process for multi-process and crash tests (see its main.swift).
+        .executableTarget(name: "KindlingTestHelper", dependencies: ["KindlingBindings", "KindlingStorage"]),
         .testTarget(
             name: "KindlingCLITests",
-            dependencies: ["KindlingCLI", "KindlingBindings", "KindlingStorage", "KindlingTesting"]
+            dependencies: [
+                "KindlingCLI", "KindlingTestHelper", "KindlingBindings", "KindlingStorage", "KindlingTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )
