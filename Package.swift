@@ -56,7 +56,12 @@ let package = Package(
         // Release-built benchmark command behind `make bench`.
         .executableTarget(name: "KindlingBenchmarks", dependencies: ["KindlingBindings", "KindlingStorage", "CSQLite"]),
 
-        .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage", "KindlingTesting", "CSQLite"]),
+        // Snapshots/ holds the expected schema, read by path from the tests (not a resource).
+        .testTarget(
+            name: "KindlingStorageTests",
+            dependencies: ["KindlingStorage", "KindlingTesting", "CSQLite"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
         .testTarget(
             name: "KindlingRuntimeTests",

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs `body` with a new empty directory, removed afterwards even when `body` throws.
 ///

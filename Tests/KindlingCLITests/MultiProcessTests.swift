@@ -79,15 +79,9 @@ struct MultiProcessTests {
             let done = lines.filter { $0.hasPrefix("done ") && !$0.isEmpty }.map { String($0.dropFirst(5)) }
             #expect(done.count >= 300)
 
+            #expect(try SQLiteFile(path: root + "/kindling.sqlite").rows("PRAGMA integrity_check") == [["ok"]])
             let persistence = try Persistence.open(root: root)
             defer { persistence.shutdown() }
-            let integrity = try persistence.database.withConnection { connection in
-                try connection.withStatement("PRAGMA integrity_check") { statement in
-                    try statement.step()
-                    return statement.text(0)
-                }
-            }
-            #expect(integrity == "ok")
             let namespace = try KVService(persistence: persistence).namespace("crash")
             let stored = Set(try namespace.allKeys())
             let missing = done.filter { !stored.contains($0) }

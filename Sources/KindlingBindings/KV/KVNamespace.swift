@@ -1,5 +1,5 @@
 internal import Foundation
-public import KindlingStorage
+import KindlingStorage
 
 /// One KV namespace, with Cloudflare KV's semantics: the service behind a worker's KV binding,
 /// the `kindling kv` commands and `getKVNamespace(_:)` in tests.

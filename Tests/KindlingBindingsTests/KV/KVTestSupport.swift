@@ -21,12 +21,5 @@ func withKV<T>(
 
 /// Rows of `sql` read straight from the root's `kindling.sqlite`, as `sqlite3` would.
 func sqliteRows(_ persistence: Persistence, _ sql: String) throws -> [[String]] {
-    let connection = try SQLiteConnection(path: persistence.databasePath)
-    defer { connection.close() }
-    let statement = try connection.prepare(sql)
-    var rows: [[String]] = []
-    while try statement.step() {
-        rows.append((0..<statement.columnCount).map { statement.isNull($0) ? "NULL" : statement.text($0) ?? "" })
-    }
-    return rows
+    try SQLiteFile(path: persistence.databasePath).rows(sql)
 }

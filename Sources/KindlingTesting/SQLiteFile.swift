@@ -1,13 +1,17 @@
-import Foundation
+public import Foundation
 import KindlingStorage
 
 /// Reads a database file the way a user with `sqlite3` would: its own connection, none of the
 /// store's code in between.
-struct SQLiteFile {
-    let path: String
+public struct SQLiteFile {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
 
     /// The rows of `sql`, each column as text ("NULL" for null).
-    func rows(_ sql: String) throws -> [[String]] {
+    public func rows(_ sql: String) throws -> [[String]] {
         let connection = try SQLiteConnection(path: path)
         defer { connection.close() }
         let statement = try connection.prepare(sql)
@@ -19,7 +23,7 @@ struct SQLiteFile {
     }
 
     /// The file's bytes, to show a file was left unchanged.
-    func contents() -> Data? {
+    public func contents() -> Data? {
         FileManager.default.contents(atPath: path)
     }
 }
