@@ -1,0 +1,228 @@
+// Kindling prelude: Body, the base class of Request and Response (Fetch Standard §5.3 "Body
+// mixin"; workerd makes it a base class too, so Request.prototype inherits from Body.prototype).
+// Body itself is not a global.
+//
+// A body's *source* is one of:
+//   null          no body: text() gives "", bodyUsed stays false, `body` is null
+//   string        a USVString body, kept as a string (text() returns it without re-decoding)
+//   Uint8Array    bytes owned by the body (copied in, copied out; shared between clones,
+//                 never mutated, never handed to user code)
+//   stream        a ReadableStream-like object (getReader()); created lazily by the `body`
+//                 getter (see 15-body-stream.js) or given by the user. An untouched stream of
+//                 ours is unwrapped back to its string/bytes when consumed, so
+//                 `new Response(other.body, other)` copies nothing.
+// A body is "used" once consumed (our flag) or once its stream is disturbed (the stream's state).
+//
+// Internal API (for Request/Response and the host):
+//   new internal.Body(...) is reserved to subclasses: super(internal.BODY_TOKEN, source, headers)
+//   internal.extractBody(init)       → [source, contentType | null]; copies buffer sources
+//   internal.bodySource(obj)         → the current source (no side effects)
+//   internal.consumeBody(obj)        → null | string | Uint8Array | Promise<Uint8Array>; marks used,
+//                                      throws TypeError when the body was used already
+//   internal.takeBodySource(obj)     → like consumeBody but hands over a foreign stream unread
+//   internal.cloneBodySource(obj)    → a source for a clone (tees a foreign stream)
+//   internal.bodyBytes(obj)          → null | Uint8Array | Promise<Uint8Array|null>: the bytes for
+//                                      the host (strings UTF-8 encoded in JS); consumes the body
+(function () {
+  "use strict";
+  const internal = globalThis[Symbol.for("kindling.internal")];
+  const USED = "Body has already been used. It can only be used once. Use tee() first if you need to read it twice.";
+  const DISTURBED =
+    "This ReadableStream is disturbed (has already been read from), and cannot be used as a body.";
+  const LOCKED = "This ReadableStream is currently locked to a reader.";
+  internal.BODY_USED_MESSAGE = USED;
+
+  const isStream = internal.isBodyStream;
+
+  function copyBytes(buffer, offset, length) {
+    return new Uint8Array(ArrayBuffer.prototype.slice.call(buffer, offset, offset + length));
+  }
+
+  // "Extract a body" (Fetch §5.2): [source, contentType | null].
+  function extractBody(init) {
+    if (typeof init === "string") return [init.isWellFormed() ? init : init.toWellFormed(), "text/plain;charset=UTF-8"];
+    if (init !== null && typeof init === "object") {
+      if (ArrayBuffer.isView(init)) return [copyBytes(init.buffer, init.byteOffset, init.byteLength), null];
+      if (init instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && init instanceof SharedArrayBuffer)) {
+        return [copyBytes(init, 0, init.byteLength), null];
+      }
+      if (internal.isSearchParams(init)) return [init.toString(), "application/x-www-form-urlencoded;charset=UTF-8"];
+      if (internal.extractBodyHook !== undefined) {
+        // Blob, FormData, … when those exist.
+        const extracted = internal.extractBodyHook(init);
+        if (extracted !== undefined) return extracted;
+      }
+      if (isStream(init)) {
+        if (internal.isStreamDisturbed(init)) throw new TypeError(DISTURBED);
+        if (init.locked) throw new TypeError(LOCKED);
+        const unwrapped = internal.unwrapBodyStream(init);
+        return [unwrapped !== undefined ? unwrapped : init, null];
+      }
+    }
+    return [internal.toUSV(init), "text/plain;charset=UTF-8"];
+  }
+  internal.extractBody = extractBody;
+
+  const stripBOM = (s) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
+  // UTF-8 decode, dropping a leading BOM (internal.utf8Decode keeps it).
+  const decode = (bytes) => stripBOM(internal.utf8Decode(bytes));
+  // An ArrayBuffer the caller may keep: reuses a fresh exact-size buffer, copies anything else.
+  const ownBuffer = (bytes, fresh) =>
+    fresh && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+      ? bytes.buffer
+      : copyBytes(bytes.buffer, bytes.byteOffset, bytes.length).buffer;
+
+  const NEW = Object.freeze({});
+  internal.BODY_TOKEN = NEW;
+
+  class Body {
+    #source;
+    #used = false;
+    #headers;
+
+    constructor(token, source, headers) {
+      if (token !== NEW) throw new TypeError("Illegal constructor");
+      this.#source = source;
+      this.#headers = headers;
+    }
+
+    static #check(obj) {
+      if (obj === null || typeof obj !== "object" || !(#source in obj)) throw new TypeError("Illegal invocation");
+    }
+
+    // Marks the body used and returns its source, unwrapping our own untouched stream.
+    // readForeign: read a foreign stream (→ promise) rather than hand it over.
+    static #take(obj, readForeign) {
+      Body.#check(obj);
+      const source = obj.#source;
+      if (source === null) return null;
+      if (obj.#used) throw new TypeError(USED);
+      if (typeof source === "string" || source instanceof Uint8Array) {
+        obj.#used = true;
+        return source;
+      }
+      if (internal.isStreamDisturbed(source)) throw new TypeError(USED);
+      if (source.locked) throw new TypeError(LOCKED);
+      obj.#used = true;
+      const unwrapped = internal.unwrapBodyStream(source);
+      if (unwrapped !== undefined) return unwrapped;
+      return readForeign ? internal.readStreamBytes(source) : source;
+    }
+
+    static {
+      internal.Body = Body;
+      internal.isBody = (v) => v !== null && typeof v === "object" && #source in v;
+      internal.bodySource = (obj) => obj.#source;
+      internal.bodyHeaders = (obj) => obj.#headers;
+      internal.consumeBody = (obj) => Body.#take(obj, true);
+      internal.takeBodySource = (obj) => Body.#take(obj, false);
+      internal.cloneBodySource = (obj) => {
+        Body.#check(obj);
+        const source = obj.#source;
+        if (source === null) return null;
+        if (obj.#used || (isStream(source) && internal.isStreamDisturbed(source))) throw new TypeError(USED);
+        if (!isStream(source)) return source;
+        if (source.locked) throw new TypeError(LOCKED);
+        const unwrapped = internal.unwrapBodyStream(source);
+        if (unwrapped !== undefined) {
+          obj.#source = unwrapped;
+          return unwrapped;
+        }
+        const [mine, theirs] = source.tee();
+        obj.#source = mine;
+        return theirs;
+      };
+      internal.bodyBytes = (obj) => {
+        const source = Body.#take(obj, true);
+        if (source === null) return null;
+        if (typeof source === "string") return internal.utf8Encode(source);
+        return source;
+      };
+    }
+
+    get body() {
+      Body.#check(this);
+      const source = this.#source;
+      if (source === null || isStream(source)) return source;
+      const stream = this.#used ? internal.makeUsedBodyStream() : internal.makeBodyStream(source);
+      this.#source = stream;
+      return stream;
+    }
+
+    get bodyUsed() {
+      Body.#check(this);
+      const source = this.#source;
+      if (source === null) return false;
+      return this.#used || (isStream(source) && internal.isStreamDisturbed(source));
+    }
+
+    arrayBuffer() {
+      try {
+        const source = Body.#take(this, true);
+        if (source === null) return Promise.resolve(new ArrayBuffer(0));
+        if (typeof source === "string") return Promise.resolve(internal.utf8Encode(source).buffer);
+        if (source instanceof Uint8Array) return Promise.resolve(ownBuffer(source, false));
+        return source.then((bytes) => ownBuffer(bytes, false));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+
+    bytes() {
+      return this.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    }
+
+    text() {
+      try {
+        const source = Body.#take(this, true);
+        if (source === null) return Promise.resolve("");
+        if (typeof source === "string") return Promise.resolve(stripBOM(source));
+        if (source instanceof Uint8Array) return Promise.resolve(decode(source));
+        return source.then(decode);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+
+    json() {
+      return this.text().then((text) => JSON.parse(text));
+    }
+
+    blob() {
+      let type;
+      try {
+        Body.#check(this);
+        type = internal.headersGet(this.#headers, "content-type") ?? "";
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return this.arrayBuffer().then((buffer) => {
+        if (typeof Blob !== "function") throw new TypeError("Blob is not available in Kindling yet.");
+        return new Blob([buffer], { type });
+      });
+    }
+
+    formData() {
+      let type;
+      try {
+        Body.#check(this);
+        if (this.bodyUsed) throw new TypeError(USED);
+        type = internal.headersGet(this.#headers, "content-type");
+        if (type === null) throw new TypeError("Parsing a Body as FormData requires a Content-Type header.");
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return this.text().then((text) => {
+        if (typeof FormData !== "function") throw new TypeError("FormData is not available in Kindling yet.");
+        if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+          throw new TypeError("multipart/form-data bodies are not supported by Kindling yet.");
+        }
+        const form = new FormData();
+        for (const [name, value] of internal.formURLDecode(text)) form.append(name, value);
+        return form;
+      });
+    }
+  }
+  internal.exposeMembers(Body.prototype);
+  internal.brand(Body, "Body");
+})();
