@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kindling", targets: ["KindlingCLI"]),
+        .library(name: "Kindling", targets: ["Kindling"]),
         .library(name: "KindlingStorage", targets: ["KindlingStorage"]),
         .library(name: "KindlingRuntime", targets: ["KindlingRuntime"]),
         .library(name: "KindlingBindings", targets: ["KindlingBindings"]),
@@ -45,6 +46,8 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         .target(name: "KindlingBindings", dependencies: ["KindlingStorage"]),
+        // The public API: a Kindling instance, its workers, the dispatcher and router.
+        .target(name: "Kindling", dependencies: ["KindlingBindings", "KindlingStorage"]),
         .target(name: "KindlingTesting", dependencies: ["KindlingStorage", "KindlingBindings"]),
         .executableTarget(
             name: "KindlingCLI",
@@ -62,6 +65,7 @@ let package = Package(
             dependencies: ["KindlingStorage", "KindlingTesting", "CSQLite"],
             exclude: ["Snapshots"]
         ),
+        .testTarget(name: "KindlingTests", dependencies: ["Kindling", "KindlingTesting"]),
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
         .testTarget(
             name: "KindlingRuntimeTests",
