@@ -2,5 +2,40 @@
 #define KINDLING_CJAVASCRIPTCORE_SHIM_H
 
 #include <JavaScriptCore/JavaScript.h>
+#include <stdbool.h>
+
+// Private JavaScriptCore API. The Debian build (libjavascriptcoregtk-4.1) exports these symbols but does not ship
+// the private headers, so the prototypes are declared here with the signatures of WebKit's
+// JSContextRefPrivate.h, JSScriptRefPrivate.h and JSObjectRefPrivate.h.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Called by the watchdog when a script has run past the group's execution time limit; return true to terminate it.
+typedef bool (*JSShouldTerminateCallback)(JSContextRef ctx, void *context);
+
+void JSContextGroupSetExecutionTimeLimit(JSContextGroupRef group, double limit, JSShouldTerminateCallback callback,
+                                         void *context);
+void JSContextGroupClearExecutionTimeLimit(JSContextGroupRef group);
+
+void JSGlobalContextSetUnhandledRejectionCallback(JSGlobalContextRef ctx, JSObjectRef function, JSValueRef *exception);
+void JSGlobalContextSetEvalEnabled(JSGlobalContextRef ctx, bool enabled, JSStringRef message);
+
+typedef struct OpaqueJSScript *JSScriptRef;
+JSScriptRef JSScriptCreateReferencingImmortalASCIIText(JSContextGroupRef contextGroup, JSStringRef url,
+                                                       int startingLineNumber, const char *source, size_t length,
+                                                       JSStringRef *errorMessage, int *errorLine);
+JSScriptRef JSScriptCreateFromString(JSContextGroupRef contextGroup, JSStringRef url, int startingLineNumber,
+                                     JSStringRef source, JSStringRef *errorMessage, int *errorLine);
+void JSScriptRetain(JSScriptRef script);
+void JSScriptRelease(JSScriptRef script);
+JSValueRef JSScriptEvaluate(JSContextRef ctx, JSScriptRef script, JSValueRef thisValue, JSValueRef *exception);
+
+void JSReportExtraMemoryCost(JSContextRef ctx, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

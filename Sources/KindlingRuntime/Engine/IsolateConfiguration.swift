@@ -1,0 +1,34 @@
+public import Logging
+
+/// How to set up a ``WorkerIsolate``.
+///
+/// ```swift
+/// let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "api", cpuTimeLimit: .seconds(1)))
+/// ```
+public struct IsolateConfiguration: Sendable {
+    /// The worker's name; tags its log lines (`worker.name`) and names its thread.
+    public var name: String
+    /// CPU time one entry into JavaScript (an evaluation, an event, a timer) may use before it is stopped with
+    /// ``ScriptError/cpuLimitMessage``; nil for no limit.
+    public var cpuTimeLimit: Duration?
+    /// Where `console.*` output, uncaught errors and unhandled rejections go.
+    public var logger: Logger
+    /// Plain values (vars) passed to handlers as `env` and exported as `env` from `cloudflare:workers`.
+    public var environment: [String: HostValue]
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - name: the worker's name.
+    ///   - cpuTimeLimit: CPU time per entry into JavaScript; 30 seconds (the platform's default) unless given.
+    ///   - logger: the logger for console output; one labelled `kindling.console` unless given.
+    ///   - environment: vars for `env`.
+    public init(
+        name: String, cpuTimeLimit: Duration? = .seconds(30), logger: Logger = Logger(label: "kindling.console"),
+        environment: [String: HostValue] = [:]
+    ) {
+        self.name = name
+        self.cpuTimeLimit = cpuTimeLimit
+        self.logger = logger
+        self.environment = environment
+    }
+}

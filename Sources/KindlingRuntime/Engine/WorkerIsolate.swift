@@ -1,0 +1,91 @@
+import CJavaScriptCore
+
+/// One worker's JavaScript isolate: a JavaScriptCore context group and global context on a thread of its own.
+///
+/// Every call runs on the isolate's thread (the actor's executor). Calls interleave at `await` points, as requests
+/// do in workerd: while one call waits for a promise, others run.
+///
+/// ```swift
+/// let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "test"))
+/// let sum = try await isolate.evaluate("1 + 2")   // "3"
+/// await isolate.shutdown()
+/// ```
+public actor WorkerIsolate {
+    private let executor: IsolateExecutor
+    private let context: ScriptContext
+    /// The worker's name.
+    public nonisolated let name: String
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    /// Starts the isolate's thread, creates its context and loads the Web APIs.
+    /// - Throws: ``ScriptError`` if the prelude fails to load (a bug in Kindling).
+    public init(configuration: IsolateConfiguration) async throws {
+        let executor = IsolateExecutor(name: "kindling:\(configuration.name)")
+        self.executor = executor
+        self.name = configuration.name
+        do {
+            self.context = try await Self.makeContext(configuration, on: executor)
+        } catch {
+            executor.requestStop()
+            throw error
+        }
+    }
+
+    private static func makeContext(_ configuration: IsolateConfiguration, on executor: IsolateExecutor) async throws
+        -> sending ScriptContext
+    {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<IsolateBound<ScriptContext>, any Error>) in
+            executor.execute {
+                do {
+                    let context = try ScriptContext(configuration: configuration, executor: executor)
+                    continuation.resume(returning: IsolateBound(context, executor: executor))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }.valueForTransfer
+    }
+
+    /// Evaluates a classic script in the global scope; if the completion value is a promise, awaits it.
+    /// - Parameters:
+    ///   - source: the script.
+    ///   - sourceURL: the file name that stack traces and syntax errors give.
+    /// - Returns: `JSON.stringify` of the final value (`"undefined"` for undefined).
+    /// - Throws: ``ScriptError`` for a JS exception or a rejected promise; ``RuntimeError`` after ``shutdown()``.
+    public func evaluate(_ source: String, sourceURL: String = "eval.js") async throws -> String {
+        try checkOpen()
+        let value = try context.evaluate(source, url: sourceURL)
+        guard context.isPromise(value) else { return try context.jsonString(value) }
+        let context = self.context
+        let result: Result<String, ScriptError> = await withCheckedContinuation { continuation in
+            context.whenSettled(value) { outcome in
+                continuation.resume(returning: outcome.flatMap { value in Result { () throws(ScriptError) in try context.jsonString(value) } })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Stops the isolate: pending calls fail, timers are cancelled and the context is released. Later calls throw
+    /// ``RuntimeError/Code/isolateShutDown``.
+    ///
+    /// The thread itself ends when the isolate is deallocated: an actor call made after shutdown must still find an
+    /// executor to run on, or it would never return.
+    public func shutdown() async {
+        guard !context.isClosed else { return }
+        context.close(failing: ScriptError(name: "Error", message: "The isolate was shut down."))
+    }
+
+    isolated deinit {
+        context.close(failing: ScriptError(name: "Error", message: "The isolate was shut down."))
+        executor.requestStop()
+    }
+
+    private func checkOpen() throws {
+        if context.isClosed {
+            throw RuntimeError(code: .isolateShutDown, message: "The isolate of worker \"\(name)\" was shut down.")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import CJavaScriptCore
+import Logging
+
+extension ScriptContext {
+    /// Makes a host function object whose body runs on this isolate's thread.
+    func makeFunction(_ body: @escaping HostFunctionBody) -> JSObjectRef {
+        HostFunctions.make(global, functionPrototype: functionPrototype, body: body)
+    }
+
+    /// Sets `name` on `object` to a host function (not enumerable).
+    func defineFunction(on object: JSObjectRef, _ name: String, _ body: @escaping HostFunctionBody) {
+        Properties.set(
+            global, object, name, makeFunction(body), attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
+    }
+
+    /// The host functions the prelude builds on, installed on `__kindling` before it runs.
+    func installRuntimeFunctions() {
+        defineFunction(on: host, "settle") { [unowned self] context, _, arguments in
+            let id = Int(JSValueToNumber(context, arguments[0], nil))
+            settle(id: id, fulfilled: JSValueToBoolean(context, arguments[1]), value: arguments[2])
+            return nil
+        }
+        defineFunction(on: host, "log") { [unowned self] context, _, arguments in
+            let level = Properties.string(context, arguments[0])
+            let text = Properties.string(context, arguments[1])
+            log(level: level, text)
+            return nil
+        }
+        defineFunction(on: host, "timerStart") { [unowned self] context, _, arguments in
+            let id = Int(JSValueToNumber(context, arguments[0], nil))
+            let delay = JSValueToNumber(context, arguments[1], nil)
+            startTimer(id: id, milliseconds: delay.isFinite ? max(0, delay) : 0)
+            return nil
+        }
+        defineFunction(on: host, "timerCancel") { [unowned self] context, _, arguments in
+            let id = Int(JSValueToNumber(context, arguments[0], nil))
+            timers.removeValue(forKey: id)?.cancel()
+            return nil
+        }
+        defineFunction(on: host, "scheduleRejectionReport") { [unowned self] _, _, _ in
+            let bound = IsolateBound(self, executor: executor)
+            executor.execute {
+                let context = bound.value
+                guard !context.isClosed else { return }
+                do { _ = try context.callInternal("reportRejections", []) } catch {
+                    context.logger.error("Could not report unhandled rejections: \(error)")
+                }
+            }
+            return nil
+        }
+        defineFunction(on: host, "randomFill") { context, _, arguments in
+            let target = arguments[0]
+            guard let object = JSValueToObject(context, target, nil) else { return nil }
+            let length = JSObjectGetTypedArrayByteLength(context, object, nil)
+            if length > 0, let pointer = JSObjectGetTypedArrayBytesPtr(context, object, nil) {
+                var generator = SystemRandomNumberGenerator()
+                let bytes = pointer.bindMemory(to: UInt8.self, capacity: length)
+                for index in 0..<length { bytes[index] = generator.next() }
+            }
+            return target
+        }
+    }
+
+    /// Writes one `console` line to the isolate's logger.
+    func log(level: String, _ text: String) {
+        let swiftLevel: Logger.Level =
+            switch level {
+            case "debug": .debug
+            case "trace": .trace
+            case "warn": .warning
+            case "error": .error
+            default: .info
+            }
+        logger.log(level: swiftLevel, "\(text)", metadata: ["console.level": .string(level)])
+    }
+
+    /// Arms timer `id`: after `milliseconds`, the prelude's `fireTimer(id)` runs on this thread.
+    func startTimer(id: Int, milliseconds: Double) {
+        let bound = IsolateBound(self, executor: executor)
+        let nanoseconds = UInt64(min(milliseconds, 1e12) * 1_000_000)
+        timers[id] = Task {
+            if nanoseconds > 0 {
+                do { try await Task.sleep(nanoseconds: nanoseconds) } catch { return }
+            }
+            bound.execute { context in context.fireTimer(id: id) }
+        }
+    }
+
+    private func fireTimer(id: Int) {
+        guard !isClosed, timers.removeValue(forKey: id) != nil else { return }
+        do {
+            _ = try callInternal("fireTimer", [JSValueMakeNumber(global, Double(id))])
+        } catch {
+            logger.error("Uncaught \(error.stack.isEmpty ? error.description : error.stack)")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import CJavaScriptCore
+
+/// Conversions between Swift strings and `JSStringRef`, using the UTF-8 entry points (the fast path on this build).
+enum JSStrings {
+    /// Creates a `JSStringRef` the caller must release (`JSStringRelease`).
+    static func make(_ string: String) -> JSStringRef {
+        if string.utf8.contains(0) {
+            let units = Array(string.utf16)
+            return units.withUnsafeBufferPointer { JSStringCreateWithCharacters($0.baseAddress, $0.count) }
+        }
+        return string.withCString { JSStringCreateWithUTF8CString($0) }
+    }
+
+    /// Runs `body` with a temporary `JSStringRef` for `string`.
+    static func with<T>(_ string: String, _ body: (JSStringRef) throws -> T) rethrows -> T {
+        let ref = make(string)
+        defer { JSStringRelease(ref) }
+        return try body(ref)
+    }
+
+    /// Reads a `JSStringRef` into a Swift string (NUL characters included).
+    static func string(_ ref: JSStringRef) -> String {
+        let capacity = JSStringGetMaximumUTF8CStringSize(ref)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+            let written = JSStringGetUTF8CString(ref, buffer.baseAddress, capacity)
+            guard written > 0 else { return "" }
+            return buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: UInt8.self, capacity: written - 1) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: written - 1), as: UTF8.self)
+                }
+            } ?? ""
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CJavaScriptCore
+import Foundation
+
+extension ScriptContext {
+    /// Copies a JS value into a ``HostValue`` (see there for what survives the copy).
+    func hostValue(_ value: JSValueRef, depth: Int = 0) -> HostValue {
+        switch JSValueGetType(global, value) {
+        case kJSTypeUndefined: return .undefined
+        case kJSTypeNull: return .null
+        case kJSTypeBoolean: return .bool(JSValueToBoolean(global, value))
+        case kJSTypeNumber: return .number(JSValueToNumber(global, value, nil))
+        case kJSTypeString: return .string(Properties.string(global, value))
+        case kJSTypeObject: break
+        default: return .undefined
+        }
+        guard depth < 64, let object = JSValueToObject(global, value, nil) else { return .undefined }
+        if let bytes = bytes(of: value) { return .bytes(bytes) }
+        if JSObjectIsFunction(global, object) { return .undefined }
+        if JSValueIsArray(global, value) {
+            let length = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
+            return .array(
+                (0..<length).map { index in
+                    JSObjectGetPropertyAtIndex(global, object, UInt32(index), nil).map {
+                        hostValue($0, depth: depth + 1)
+                    } ?? .undefined
+                })
+        }
+        if JSValueIsDate(global, value) {
+            return .string(Properties.string(global, value))
+        }
+        guard let names = JSObjectCopyPropertyNames(global, object) else { return .object([:]) }
+        defer { JSPropertyNameArrayRelease(names) }
+        var members: [String: HostValue] = [:]
+        for index in 0..<JSPropertyNameArrayGetCount(names) {
+            guard let name = JSPropertyNameArrayGetNameAtIndex(names, index) else { continue }
+            let member = JSObjectGetProperty(global, object, name, nil).map { hostValue($0, depth: depth + 1) }
+            if let member, member != .undefined { members[JSStrings.string(name)] = member }
+        }
+        return .object(members)
+    }
+
+    /// Makes a JS value from a ``HostValue``; bytes become a `Uint8Array`.
+    func jsValue(_ value: HostValue) -> JSValueRef? {
+        switch value {
+        case .undefined: return JSValueMakeUndefined(global)
+        case .null: return JSValueMakeNull(global)
+        case .bool(let bool): return JSValueMakeBoolean(global, bool)
+        case .number(let number): return JSValueMakeNumber(global, number)
+        case .string(let string): return makeString(string)
+        case .bytes(let bytes): return makeUint8Array(bytes)
+        case .array(let elements):
+            var values = elements.map { jsValue($0) }
+            return values.withUnsafeMutableBufferPointer { JSObjectMakeArray(global, $0.count, $0.baseAddress, nil) }
+        case .object(let members):
+            guard let object = JSObjectMake(global, nil, nil) else { return nil }
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                Properties.set(global, object, key, jsValue(member))
+            }
+            return object
+        }
+    }
+
+    func makeString(_ string: String) -> JSValueRef? {
+        JSStrings.with(string) { JSValueMakeString(global, $0) }
+    }
+
+    /// A `Uint8Array` over a copy of `bytes`, owned by JavaScriptCore (freed by its deallocator).
+    func makeUint8Array(_ bytes: some Collection<UInt8>) -> JSValueRef? {
+        let count = bytes.count
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        let buffer = UnsafeMutableRawBufferPointer(start: storage, count: count)
+        buffer.copyBytes(from: bytes)
+        return JSObjectMakeTypedArrayWithBytesNoCopy(
+            global, kJSTypedArrayTypeUint8Array, storage, count,
+            { pointer, _ in pointer?.deallocate() }, nil, nil)
+    }
+
+    /// The bytes of an `ArrayBuffer` or an `ArrayBufferView`; nil for anything else.
+    func bytes(of value: JSValueRef) -> [UInt8]? {
+        let type = JSValueGetTypedArrayType(global, value, nil)
+        guard type != kJSTypedArrayTypeNone, let object = JSValueToObject(global, value, nil) else { return nil }
+        if type == kJSTypedArrayTypeArrayBuffer {
+            let length = JSObjectGetArrayBufferByteLength(global, object, nil)
+            guard length > 0, let pointer = JSObjectGetArrayBufferBytesPtr(global, object, nil) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: pointer, count: length))
+        }
+        let length = JSObjectGetTypedArrayByteLength(global, object, nil)
+        guard length > 0, let pointer = JSObjectGetTypedArrayBytesPtr(global, object, nil) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: length))
+    }
+
+    /// The arguments of a host call copied out as ``HostValue``s.
+    func hostValues(_ arguments: HostArguments) -> [HostValue] {
+        (0..<arguments.count).map { hostValue(arguments[$0]) }
+    }
+}
