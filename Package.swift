@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; `make` installs the Debian packages.
@@ -46,14 +47,18 @@ let package = Package(
             dependencies: ["CJavaScriptCore", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedFiles"]
         ),
-        .target(name: "KindlingBindings", dependencies: ["KindlingStorage"]),
+        // Each binding kind's JavaScript half (e.g. KV/kv-namespace.js) is embedded like the prelude.
+        .target(name: "KindlingBindings", dependencies: ["KindlingStorage"], plugins: ["EmbedFiles"]),
         // The public API: a Kindling instance, its workers, the dispatcher and router.
-        .target(name: "Kindling", dependencies: ["KindlingBindings", "KindlingStorage"]),
+        .target(
+            name: "Kindling",
+            dependencies: ["KindlingBindings", "KindlingStorage", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
         .target(name: "KindlingTesting", dependencies: ["KindlingStorage", "KindlingBindings"]),
         .executableTarget(
             name: "KindlingCLI",
             dependencies: [
-                "KindlingBindings", "KindlingStorage",
+                "Kindling", "KindlingBindings", "KindlingStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

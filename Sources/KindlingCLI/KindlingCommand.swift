@@ -7,12 +7,27 @@ struct KindlingCommand: AsyncParsableCommand {
         commandName: "kindling",
         abstract: "Run Cloudflare Workers locally, with every piece of state in SQLite you can open with sqlite3.",
         discussion: """
-            State lives in <persist-to>/kindling.sqlite: one table per KV namespace, listed in \
-            the kindling_catalog table.
+            `kindling dev` runs workers from their wrangler.toml; `kindling kv` reads and writes stored \
+            KV namespaces. State lives in <persist-to>/kindling.sqlite: one table per KV namespace, \
+            listed in the kindling_catalog table.
             """,
         version: KindlingVersion.current,
         subcommands: [KVCommand.self]
     )
+
+    /// Runs the command line, after giving a bare `--kv-persist` its default directory.
+    static func main() async {
+        do {
+            var command = try parseAsRoot(DevCommand.normalize(Array(CommandLine.arguments.dropFirst())))
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// The version `kindling --version` prints.

@@ -1,0 +1,45 @@
+/// Options for a ``Kindling`` instance, after Miniflare's options in Swift spelling: settings shared
+/// by every worker at the top, and the workers themselves.
+///
+/// ```swift
+/// let kindling = try await Kindling(KindlingOptions(
+///     persistence: .directory(".kindling"),
+///     workers: [WorkerOptions(name: "api", script: "export default { fetch() { return new Response('hi') } }")]
+/// ))
+/// ```
+public struct KindlingOptions: Sendable {
+    /// Where state lives.
+    public enum Persistence: Sendable, Hashable {
+        /// A temporary directory, deleted by ``Kindling/dispose()``.
+        case temporary
+        /// A directory holding `kindling.sqlite`, created when missing; several instances and
+        /// processes may share it.
+        case directory(String)
+    }
+
+    /// The address the HTTP server binds; `kindling dev` defaults to 127.0.0.1.
+    public var host: String
+    /// The HTTP server's port: `nil` starts no server (``Kindling/dispatchFetch(_:method:headers:body:)``
+    /// still works), `0` picks a free port.
+    public var port: Int?
+    /// Where every kind of state lives unless a per-kind option says otherwise.
+    public var persistence: Persistence
+    /// Where KV namespaces live, overriding ``persistence`` (Miniflare's `kvPersist`).
+    public var kvPersist: Persistence?
+    /// The workers; the first is the primary worker, which gets requests no route matches.
+    public var workers: [WorkerOptions]
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int? = nil,
+        persistence: Persistence = .temporary,
+        kvPersist: Persistence? = nil,
+        workers: [WorkerOptions]
+    ) {
+        self.host = host
+        self.port = port
+        self.persistence = persistence
+        self.kvPersist = kvPersist
+        self.workers = workers
+    }
+}
