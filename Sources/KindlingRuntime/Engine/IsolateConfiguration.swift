@@ -13,18 +13,19 @@ public struct IsolateConfiguration: Sendable {
     public var cpuTimeLimit: Duration?
     /// Where `console.*` output, uncaught errors and unhandled rejections go.
     public var logger: Logger
-    /// Plain values (vars) passed to handlers as `env` and exported as `env` from `cloudflare:workers`.
-    public var environment: [String: HostValue]
+    /// The bindings passed to handlers as `env` (globals for a service-worker script) and exported as `env` from
+    /// `cloudflare:workers`; ``WorkerIsolate/setEnvironment(_:)`` replaces them.
+    public var environment: [String: ScriptArgument]
 
     /// Creates a configuration.
     /// - Parameters:
     ///   - name: the worker's name.
     ///   - cpuTimeLimit: CPU time per entry into JavaScript; 30 seconds (the platform's default) unless given.
     ///   - logger: the logger for console output; one labelled `kindling.console` unless given.
-    ///   - environment: vars for `env`.
+    ///   - environment: the bindings for `env`.
     public init(
         name: String, cpuTimeLimit: Duration? = .seconds(30), logger: Logger = Logger(label: "kindling.console"),
-        environment: [String: HostValue] = [:]
+        environment: [String: ScriptArgument] = [:]
     ) {
         self.name = name
         self.cpuTimeLimit = cpuTimeLimit

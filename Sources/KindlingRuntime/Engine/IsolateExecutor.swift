@@ -24,8 +24,12 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     /// Starts the thread.
     /// - Parameter name: the thread's name, as shown by debuggers (`kindling:<worker>`).
     init(name: String, stackSize: Int = 8 << 20) {
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = name
+        // Linux gives a new thread its creator's name and keeps 15 bytes; naming it from inside takes effect.
+        let threadName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        let thread = Thread { [self] in
+            Thread.current.name = threadName
+            self.runLoop()
+        }
         thread.stackSize = stackSize
         thread.start()
         condition.lock()

@@ -3,7 +3,7 @@ import Foundation
 
 /// The body of a host function: runs on the isolate's thread with the calling context, `this` and the arguments,
 /// and returns a value (`nil` for `undefined`). A thrown ``ScriptError`` becomes a JS exception of that name.
-typealias HostFunctionBody = (_ context: JSContextRef, _ this: JSObjectRef?, _ arguments: HostArguments) throws
+typealias NativeFunctionBody = (_ context: JSContextRef, _ this: JSObjectRef?, _ arguments: HostArguments) throws
     -> JSValueRef?
 
 /// The arguments of a host function call; reading past the end gives `undefined`.
@@ -20,42 +20,42 @@ struct HostArguments {
 
 /// The Swift closure behind one host function object.
 ///
-/// Ownership: ``HostFunctions/make(_:name:body:)`` retains the box once (`Unmanaged.passRetained`) and stores it as
+/// Ownership: ``NativeFunctions/make(_:name:body:)`` retains the box once (`Unmanaged.passRetained`) and stores it as
 /// the object's private data; the class's finalizer releases it when JavaScriptCore collects the object.
-final class HostFunctionBox {
-    let body: HostFunctionBody
-    init(body: @escaping HostFunctionBody) { self.body = body }
+final class NativeFunctionBox {
+    let body: NativeFunctionBody
+    init(body: @escaping NativeFunctionBody) { self.body = body }
 }
 
 /// Creates JS function objects backed by Swift closures.
-enum HostFunctions {
+enum NativeFunctions {
     // Safety: a JSClassRef is immutable once created and JavaScriptCore allows it in any context of any group.
     nonisolated(unsafe) static let functionClass: JSClassRef = {
         var definition = kJSClassDefinitionEmpty
-        definition.className = UnsafePointer(strdup("HostFunction"))
-        definition.callAsFunction = hostFunctionCall
-        definition.finalize = hostFunctionFinalize
+        definition.className = UnsafePointer(strdup("NativeFunction"))
+        definition.callAsFunction = nativeFunctionCall
+        definition.finalize = nativeFunctionFinalize
         return JSClassCreate(&definition)
     }()
 
     /// Makes a callable object whose prototype is `Function.prototype`.
-    static func make(_ context: JSContextRef, functionPrototype: JSValueRef?, body: @escaping HostFunctionBody)
+    static func make(_ context: JSContextRef, functionPrototype: JSValueRef?, body: @escaping NativeFunctionBody)
         -> JSObjectRef
     {
-        let box = Unmanaged.passRetained(HostFunctionBox(body: body)).toOpaque()
+        let box = Unmanaged.passRetained(NativeFunctionBox(body: body)).toOpaque()
         let object: JSObjectRef = JSObjectMake(context, functionClass, box)
         if let functionPrototype { JSObjectSetPrototype(context, object, functionPrototype) }
         return object
     }
 }
 
-private func hostFunctionCall(
+private func nativeFunctionCall(
     _ context: JSContextRef?, _ function: JSObjectRef?, _ this: JSObjectRef?, _ count: Int,
     _ arguments: UnsafePointer<JSValueRef?>?, _ exception: UnsafeMutablePointer<JSValueRef?>?
 ) -> JSValueRef? {
     guard let context, let function, let raw = JSObjectGetPrivate(function) else { return nil }
-    // Safety: the private data is the box retained in HostFunctions.make; the object is alive while it is called.
-    let box = Unmanaged<HostFunctionBox>.fromOpaque(raw).takeUnretainedValue()
+    // Safety: the private data is the box retained in NativeFunctions.make; the object is alive while it is called.
+    let box = Unmanaged<NativeFunctionBox>.fromOpaque(raw).takeUnretainedValue()
     do {
         return try box.body(context, this, HostArguments(context: context, count: count, values: arguments))
     } catch let error as ScriptError {
@@ -68,10 +68,10 @@ private func hostFunctionCall(
     return nil
 }
 
-private func hostFunctionFinalize(_ object: JSObjectRef?) {
+private func nativeFunctionFinalize(_ object: JSObjectRef?) {
     guard let object, let raw = JSObjectGetPrivate(object) else { return }
-    // Safety: balances the passRetained of HostFunctions.make; the finalizer runs once per object.
-    Unmanaged<HostFunctionBox>.fromOpaque(raw).release()
+    // Safety: balances the passRetained of NativeFunctions.make; the finalizer runs once per object.
+    Unmanaged<NativeFunctionBox>.fromOpaque(raw).release()
 }
 
 /// A JS exception value rethrown unchanged from a host function (used when a nested JS call threw).

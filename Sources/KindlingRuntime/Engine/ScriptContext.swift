@@ -1,4 +1,5 @@
 import CJavaScriptCore
+import Foundation
 import Logging
 
 /// One isolate's JavaScriptCore context group and global context, with the runtime's host functions installed.
@@ -12,8 +13,6 @@ final class ScriptContext {
     let logger: Logger
     let group: JSContextGroupRef
     let global: JSGlobalContextRef
-    /// The generated scripts' source maps, keyed by script URL.
-    var sourceMaps: [String: SourceMap] = [:]
 
     private let watchdog = Watchdog()
     /// The internal `__kindling` object the prelude fills in (protected).
@@ -23,10 +22,28 @@ final class ScriptContext {
     /// `Promise` (protected).
     private(set) var promiseConstructor: JSObjectRef?
     /// JS functions the prelude defined on `__kindling`, read once after the prelude ran (protected).
-    private var internals: [String: JSObjectRef] = [:]
-    /// Swift callbacks waiting for a promise, by id; `settle` removes and calls them.
-    private var pending: [Int: (Result<JSValueRef, ScriptError>) -> Void] = [:]
-    private var nextPendingID = 1
+    var internals: [String: JSObjectRef] = [:]
+    /// Swift callbacks waiting for a JS value, by id; `settle` removes and calls them.
+    var pending: [Int: (Result<JSValueRef, ScriptError>) -> Void] = [:]
+    var nextPendingID = 1
+    /// The resolve and reject functions (protected) of promises handed out by host functions, by id.
+    var deferreds: [Int: (resolve: JSObjectRef, reject: JSObjectRef)] = [:]
+    var nextDeferredID = 1
+    /// The promise of the deferred most recently made by a host function call (not protected: read at once).
+    var lastDeferredPromise: JSObjectRef?
+    /// The prelude's internal object, `globalThis[Symbol.for("kindling.internal")]` (protected).
+    private(set) var internalObject: JSObjectRef?
+    /// Source maps of loaded bundles as JSON, by script URL; decoded into ``decodedSourceMaps`` on first use.
+    var sourceMapTexts: [String: String] = [:]
+    private var decodedSourceMaps: [String: SourceMap] = [:]
+    /// The loaded worker's exports object (protected), nil for a service-worker script or before loading.
+    var workerExports: JSObjectRef?
+    /// The loaded worker's format; nil until a bundle is loaded.
+    var loadedFormat: WorkerExports.Format?
+    /// The bindings of `env`, kept to expose them as globals when a service-worker script is loaded.
+    var environment: [String: ScriptArgument] = [:]
+    /// The loaded worker's export descriptions, by name.
+    var exportDescriptions: [String: WorkerExports.Export] = [:]
     var timers: [Int: Task<Void, Never>] = [:]
     private(set) var isClosed = false
 
@@ -63,6 +80,10 @@ final class ScriptContext {
             global, globalObject, "__kindling", host, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
         try Prelude.evaluate(in: self)
         readInternals()
+        if let getInternal = internals["getInternal"], let object = try? call(getInternal, []).asObject(in: global) {
+            JSValueProtect(global, object)
+            internalObject = object
+        }
         JSStrings.with("__kindling") { _ = JSObjectDeleteProperty(global, globalObject, $0, nil) }
         JSStrings.with("Code generation from strings disallowed for this context") {
             JSGlobalContextSetEvalEnabled(global, false, $0)
@@ -70,6 +91,7 @@ final class ScriptContext {
         if let onRejection = internals["unhandledRejection"] {
             JSGlobalContextSetUnhandledRejectionCallback(global, onRejection, nil)
         }
+        try setEnvironment(configuration.environment)
     }
 
     /// Evaluates a classic script in the global scope.
@@ -102,16 +124,28 @@ final class ScriptContext {
         return try call(function, arguments)
     }
 
+    /// Keeps `callback` until the prelude calls `host.settle(id, …)` with the returned id (or the context fails
+    /// every pending callback: a CPU-limit termination, shutdown).
+    func register(_ callback: @escaping (Result<JSValueRef, ScriptError>) -> Void) -> Int {
+        let id = nextPendingID
+        nextPendingID += 1
+        pending[id] = callback
+        return id
+    }
+
+    /// Fails and forgets pending callback `id`, if it is still waiting.
+    func fail(id: Int, _ error: ScriptError) {
+        pending.removeValue(forKey: id)?(.failure(error))
+    }
+
     /// Calls `onSettled` (on this thread) once `value` settles; immediately after the current JS call when it is
     /// not a promise or is already settled (microtasks drain when the outermost API call returns).
     func whenSettled(_ value: JSValueRef, _ onSettled: @escaping (Result<JSValueRef, ScriptError>) -> Void) {
-        let id = nextPendingID
-        nextPendingID += 1
-        pending[id] = onSettled
+        let id = register(onSettled)
         do {
             _ = try callInternal("awaitValue", [value, JSValueMakeNumber(global, Double(id))])
         } catch {
-            if let callback = pending.removeValue(forKey: id) { callback(.failure(error)) }
+            fail(id: id, error)
         }
     }
 
@@ -132,7 +166,17 @@ final class ScriptContext {
     }
 
     func scriptError(_ exception: JSValueRef) -> ScriptError {
-        ScriptErrors.scriptError(global, exception, sourceMaps: sourceMaps)
+        ScriptErrors.scriptError(global, exception, sourceMap: sourceMap(for:))
+    }
+
+    /// The source map of the script at `url`, decoded on first use (most loads never need it).
+    func sourceMap(for url: String) -> SourceMap? {
+        if let map = decodedSourceMaps[url] { return map }
+        guard let text = sourceMapTexts.removeValue(forKey: url), let map = SourceMap(json: Data(text.utf8)) else {
+            return nil
+        }
+        decodedSourceMaps[url] = map
+        return map
     }
 
     /// Releases everything; pending callbacks fail with `error`. The context must not be used afterwards.
@@ -142,6 +186,14 @@ final class ScriptContext {
         isClosed = true
         for task in timers.values { task.cancel() }
         timers.removeAll()
+        for (_, functions) in deferreds {
+            JSValueUnprotect(global, functions.resolve)
+            JSValueUnprotect(global, functions.reject)
+        }
+        deferreds.removeAll()
+        if let workerExports { JSValueUnprotect(global, workerExports) }
+        if let internalObject { JSValueUnprotect(global, internalObject) }
+        workerExports = nil
         for function in internals.values { JSValueUnprotect(global, function) }
         internals.removeAll()
         JSValueUnprotect(global, host)
@@ -164,7 +216,7 @@ final class ScriptContext {
         return result ?? JSValueMakeUndefined(global)
     }
 
-    private func failPending(_ error: ScriptError) {
+    func failPending(_ error: ScriptError) {
         let callbacks = pending
         pending.removeAll()
         for (_, callback) in callbacks.sorted(by: { $0.key < $1.key }) { callback(.failure(error)) }
@@ -176,13 +228,17 @@ final class ScriptContext {
         callback(fulfilled ? .success(value) : .failure(scriptError(value)))
     }
 
+    /// Keeps every function the prelude put on `__kindling`, so Swift can call them after it is removed.
     private func readInternals() {
-        for name in ["awaitValue", "unhandledRejection", "reportRejections", "fireTimer", "dispatchFetch", "dispatchScheduled"] {
-            guard let value = Properties.get(global, host, name), JSValueIsObject(global, value),
+        guard let names = JSObjectCopyPropertyNames(global, host) else { return }
+        defer { JSPropertyNameArrayRelease(names) }
+        for index in 0..<JSPropertyNameArrayGetCount(names) {
+            guard let name = JSPropertyNameArrayGetNameAtIndex(names, index),
+                let value = JSObjectGetProperty(global, host, name, nil), JSObjectIsFunction(global, JSValueToObject(global, value, nil)),
                 let function = JSValueToObject(global, value, nil)
             else { continue }
             JSValueProtect(global, function)
-            internals[name] = function
+            internals[JSStrings.string(name)] = function
         }
     }
 }

@@ -20,7 +20,7 @@ enum ScriptErrors {
 
     /// Converts a thrown JS value into a ``ScriptError``, mapping stack frames through `sourceMaps` (keyed by the
     /// generated script's URL).
-    static func scriptError(_ context: JSContextRef, _ exception: JSValueRef, sourceMaps: [String: SourceMap])
+    static func scriptError(_ context: JSContextRef, _ exception: JSValueRef, sourceMap: (String) -> SourceMap?)
         -> ScriptError
     {
         guard JSValueIsObject(context, exception), let object = JSValueToObject(context, exception, nil) else {
@@ -34,9 +34,9 @@ enum ScriptErrors {
         var line = Properties.get(context, object, "line").flatMap { Properties.intIfNumber(context, $0) }
         var column = Properties.get(context, object, "column").flatMap { Properties.intIfNumber(context, $0) }
         let rawStack = Properties.get(context, object, "stack").flatMap { Properties.stringIfString(context, $0) } ?? ""
-        let frames = StackFrames.parse(rawStack).map { $0.mapped(through: sourceMaps) }
+        let frames = StackFrames.parse(rawStack).map { $0.mapped(through: sourceMap) }
 
-        if let generatedURL = url, let generatedLine = line, let map = sourceMaps[generatedURL],
+        if let generatedURL = url, let generatedLine = line, let map = sourceMap(generatedURL),
             let position = map.originalPosition(line: generatedLine, column: column ?? 1)
         {
             url = position.source

@@ -6,8 +6,8 @@ struct StackFrame: Sendable, Equatable, CustomStringConvertible {
     var column: Int?
 
     /// The frame with its position mapped to the user's source, when a map covers it.
-    func mapped(through sourceMaps: [String: SourceMap]) -> StackFrame {
-        guard let url, let line, let map = sourceMaps[url],
+    func mapped(through sourceMap: (String) -> SourceMap?) -> StackFrame {
+        guard let url, let line, let map = sourceMap(url),
             let position = map.originalPosition(line: line, column: column ?? 1)
         else { return self }
         return StackFrame(function: function, url: position.source, line: position.line, column: position.column)

@@ -12,7 +12,9 @@ import CJavaScriptCore
 /// ```
 public actor WorkerIsolate {
     private let executor: IsolateExecutor
-    private let context: ScriptContext
+    let context: ScriptContext
+    /// The loaded worker's exports; nil until ``load(_:)-(WorkerBundle)`` succeeded.
+    public internal(set) var exports: WorkerExports?
     /// The worker's name.
     public nonisolated let name: String
 
@@ -83,7 +85,7 @@ public actor WorkerIsolate {
         executor.requestStop()
     }
 
-    private func checkOpen() throws {
+    func checkOpen() throws {
         if context.isClosed {
             throw RuntimeError(code: .isolateShutDown, message: "The isolate of worker \"\(name)\" was shut down.")
         }

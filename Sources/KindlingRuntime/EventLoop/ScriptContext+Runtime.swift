@@ -3,12 +3,12 @@ import Logging
 
 extension ScriptContext {
     /// Makes a host function object whose body runs on this isolate's thread.
-    func makeFunction(_ body: @escaping HostFunctionBody) -> JSObjectRef {
-        HostFunctions.make(global, functionPrototype: functionPrototype, body: body)
+    func makeFunction(_ body: @escaping NativeFunctionBody) -> JSObjectRef {
+        NativeFunctions.make(global, functionPrototype: functionPrototype, body: body)
     }
 
     /// Sets `name` on `object` to a host function (not enumerable).
-    func defineFunction(on object: JSObjectRef, _ name: String, _ body: @escaping HostFunctionBody) {
+    func defineFunction(on object: JSObjectRef, _ name: String, _ body: @escaping NativeFunctionBody) {
         Properties.set(
             global, object, name, makeFunction(body), attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
     }

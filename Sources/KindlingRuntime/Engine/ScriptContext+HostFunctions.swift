@@ -1,0 +1,133 @@
+import CJavaScriptCore
+import Logging
+
+extension ScriptContext {
+    /// Makes the JS function for a ``HostFunction``; runs on the isolate's thread.
+    ///
+    /// A `.promise` function is a native function wrapped by the prelude's `promising`, so JS always gets a
+    /// promise: the native part returns the value when the body settled the resolver before returning, otherwise a
+    /// deferred promise registered in ``deferreds`` that ``settleDeferred(id:_:)`` settles later.
+    func makeHostFunction(_ function: HostFunction) -> JSObjectRef? {
+        switch function.body {
+        case .sync(let body):
+            return makeFunction { [unowned self] _, _, arguments in
+                jsValue(try body(hostValues(arguments)))
+            }
+        case .promise(let body):
+            let native = makeFunction { [unowned self] _, _, arguments in
+                let resolver = PromiseResolver(context: IsolateBound(self, executor: executor))
+                do {
+                    try body(hostValues(arguments), resolver)
+                } catch {
+                    resolver.reject(error)
+                }
+                let immediate = resolver.finishCall { makeDeferred() }
+                switch immediate {
+                case .success(let value)?: return jsValue(value)
+                case .failure(let error)?: throw error
+                case nil: return lastDeferredPromise
+                }
+            }
+            return try? callInternal("promising", [native]).asObject(in: global)
+        }
+    }
+
+    /// Settles the deferred promise `id` (see ``makeHostFunction(_:)``); ignored once the context is closed.
+    func settleDeferred(id: Int, _ result: Result<HostValue, any Error>) {
+        guard !isClosed, let functions = deferreds.removeValue(forKey: id) else { return }
+        defer {
+            JSValueUnprotect(global, functions.resolve)
+            JSValueUnprotect(global, functions.reject)
+        }
+        let argument: JSValueRef?
+        let settle: JSObjectRef
+        switch result {
+        case .success(let value):
+            argument = jsValue(value)
+            settle = functions.resolve
+        case .failure(let error):
+            argument = jsError(error)
+            settle = functions.reject
+        }
+        do {
+            _ = try call(settle, [argument])
+        } catch {
+            logger.error("Uncaught \(error.stack.isEmpty ? error.description : error.stack)")
+        }
+    }
+
+    /// A JS error for a Swift error: a ``ScriptError`` keeps its name and message.
+    func jsError(_ error: any Error) -> JSValueRef? {
+        if let error = error as? ScriptError {
+            return ScriptErrors.makeError(global, name: error.name, message: error.message)
+        }
+        if let error = error as? ThrownValue { return error.value }
+        return ScriptErrors.makeError(global, name: "Error", message: "\(error)")
+    }
+
+    /// Creates a deferred promise, keeps its resolve/reject functions under a new id and returns the id; the
+    /// promise is left in ``lastDeferredPromise`` for the caller on this thread.
+    private func makeDeferred() -> Int {
+        var resolve: JSObjectRef?
+        var reject: JSObjectRef?
+        let promise = JSObjectMakeDeferredPromise(global, &resolve, &reject, nil)
+        let id = nextDeferredID
+        nextDeferredID += 1
+        if let resolve, let reject {
+            JSValueProtect(global, resolve)
+            JSValueProtect(global, reject)
+            deferreds[id] = (resolve, reject)
+        }
+        lastDeferredPromise = promise
+        return id
+    }
+
+    /// Makes the JS value of a ``ScriptArgument``.
+    func jsValue(_ argument: ScriptArgument) throws(ScriptError) -> JSValueRef? {
+        switch argument {
+        case .value(let value):
+            return jsValue(value)
+        case .function(let function):
+            return makeHostFunction(function)
+        case .object(let members):
+            let object = JSObjectMake(global, nil, nil)
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                Properties.set(global, object, key, try jsValue(member))
+            }
+            return object
+        case .request(let request):
+            return try makeRequest(request)
+        case .made(let name, let arguments):
+            let globalObject = JSContextGetGlobalObject(global)
+            guard let factory = Properties.get(global, globalObject, name)?.asObject(in: global),
+                JSObjectIsFunction(global, factory)
+            else {
+                throw ScriptError(name: "TypeError", message: "\(name) is not a global function")
+            }
+            var values: [JSValueRef?] = []
+            for argument in arguments { values.append(try jsValue(argument)) }
+            return try call(factory, values)
+        }
+    }
+
+    /// A JS `Request` for a ``WorkerRequest``, built with the prelude's trusted constructor.
+    func makeRequest(_ request: WorkerRequest) throws(ScriptError) -> JSValueRef {
+        guard let internals = internalObject, let newRequest = Properties.get(global, internals, "newRequest")?.asObject(in: global)
+        else { throw ScriptError(name: "Error", message: "The Request class is not available in this isolate.") }
+        return try call(newRequest, requestArguments(request))
+    }
+
+    /// `(method, url, headers, body)` as the prelude's `internal.newRequest` takes them.
+    func requestArguments(_ request: WorkerRequest) -> [JSValueRef?] {
+        let headers = request.headers.flatMap { [$0.name.lowercased(), $0.value] }.joined(separator: "\0")
+        let body: JSValueRef? = request.body.map { makeUint8Array($0) } ?? JSValueMakeNull(global)
+        return [makeString(request.method.uppercased()), makeString(request.url), makeString(headers), body]
+    }
+}
+
+extension JSValueRef {
+    /// The value as an object, or nil when it is a primitive.
+    func asObject(in context: JSContextRef) -> JSObjectRef? {
+        JSValueIsObject(context, self) ? JSValueToObject(context, self, nil) : nil
+    }
+}

@@ -1,0 +1,75 @@
+import CJavaScriptCore
+
+/// Loading a bundled worker and delivering calls and events to it; runs on the isolate's thread.
+extension ScriptContext {
+    /// Evaluates `bundle` and reads its exports.
+    func load(_ bundle: WorkerBundle) throws(ScriptError) -> WorkerExports {
+        if let map = bundle.sourceMap { sourceMapTexts[bundle.url] = map }
+        guard let wrapper = try evaluate(bundle.wrappedScript, url: bundle.url).asObject(in: global),
+            let require = internals["require"]
+        else { throw ScriptError(name: "Error", message: "The bundle of \(bundle.entryName) did not evaluate to a function") }
+        let exports = try call(wrapper, [require]).asObject(in: global)
+        if let exports {
+            JSValueProtect(global, exports)
+            workerExports = exports
+            exportDescriptions = try describeExports(exports)
+        }
+        let description = WorkerExports(
+            format: exports == nil ? .serviceWorker : .modules, exports: exportDescriptions,
+            listeners: exports == nil ? try listenerTypes() : [])
+        loadedFormat = description.format
+        if description.format == .serviceWorker, !environment.isEmpty {
+            try setEnvironment(environment)
+        }
+        return description
+    }
+
+    /// Replaces `env`; a service-worker script also sees each binding as a global.
+    func setEnvironment(_ environment: [String: ScriptArgument]) throws(ScriptError) {
+        let object = try jsValue(.object(environment))
+        let globals = loadedFormat == .serviceWorker
+        _ = try callInternal("setEnvironment", [object, JSValueMakeBoolean(global, globals)])
+        self.environment = environment
+    }
+
+    private func describeExports(_ exports: JSObjectRef) throws(ScriptError) -> [String: WorkerExports.Export] {
+        let described = hostValue(try callInternal("describeExports", [exports]))
+        guard case .array(let rows) = described else { return [:] }
+        var result: [String: WorkerExports.Export] = [:]
+        for row in rows {
+            guard case .array(let fields) = row, fields.count == 4, let name = fields[0].stringValue,
+                let kind = fields[1].stringValue.flatMap(WorkerExports.Export.Kind.init(rawValue:)),
+                case .array(let methods) = fields[3]
+            else { continue }
+            let base = fields[2].stringValue ?? ""
+            result[name] = WorkerExports.Export(
+                name: name, kind: kind, baseClass: base.isEmpty ? nil : base, methods: methods.compactMap(\.stringValue))
+        }
+        return result
+    }
+
+    private func listenerTypes() throws(ScriptError) -> [String] {
+        guard case .array(let types) = hostValue(try callInternal("listenerTypes", [])) else { return [] }
+        return types.compactMap(\.stringValue).sorted()
+    }
+
+    /// Reads the `[status, statusText, headers, body]` array the prelude's `host.fetch` settles with.
+    func workerResponse(_ parts: JSValueRef) -> WorkerResponse {
+        guard let array = parts.asObject(in: global) else { return WorkerResponse(status: 500) }
+        func element(_ index: UInt32) -> JSValueRef? { JSObjectGetPropertyAtIndex(global, array, index, nil) }
+        let status = element(0).flatMap { Properties.intIfNumber(global, $0) } ?? 500
+        let statusText = element(1).flatMap { Properties.stringIfString(global, $0) } ?? ""
+        let joined = element(2).flatMap { Properties.stringIfString(global, $0) } ?? ""
+        var headers: [WorkerRequest.Header] = []
+        if !joined.isEmpty {
+            let fields = joined.split(separator: "\0", omittingEmptySubsequences: false)
+            var index = 0
+            while index + 1 < fields.count {
+                headers.append(WorkerRequest.Header(String(fields[index]), String(fields[index + 1])))
+                index += 2
+            }
+        }
+        let body = element(3).flatMap { bytes(of: $0) } ?? []
+        return WorkerResponse(status: status, statusText: statusText, headers: headers, body: body)
+    }
+}

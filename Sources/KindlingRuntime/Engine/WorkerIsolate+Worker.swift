@@ -1,0 +1,152 @@
+import CJavaScriptCore
+
+/// Loading a worker and calling into it: the API the dispatcher builds on.
+extension WorkerIsolate {
+    /// Bundles `source` with esbuild (off the isolate's thread) and loads it.
+    /// - Throws: ``RuntimeError`` (``RuntimeError/Code/bundleFailed``) when bundling fails; ``ScriptError`` when
+    ///   the worker's top-level code throws.
+    public func load(_ source: WorkerSource, bundler: Bundler = Bundler()) async throws -> WorkerExports {
+        let bundle = try await bundler.bundle(source)
+        return try load(bundle)
+    }
+
+    /// Evaluates a bundled worker and reads its exports. An isolate loads one worker, once.
+    /// - Returns: the worker's format and exports.
+    /// - Throws: ``ScriptError`` when the worker's top-level code throws (its stack mapped to the user's files);
+    ///   ``RuntimeError`` when a worker was loaded already or the isolate was shut down.
+    public func load(_ bundle: WorkerBundle) throws -> WorkerExports {
+        try checkOpen()
+        guard exports == nil else {
+            throw RuntimeError(
+                code: .invalidArgument,
+                message: "Worker \"\(name)\" is already loaded in this isolate; create a new isolate to load another.")
+        }
+        let loaded = try context.load(bundle)
+        exports = loaded
+        return loaded
+    }
+
+    /// Replaces the worker's `env`: the second argument of module handlers, the `env` of `cloudflare:workers`, and
+    /// globals for a service-worker script. Calls already running keep the `env` they were given.
+    public func setEnvironment(_ environment: [String: ScriptArgument]) throws {
+        try checkOpen()
+        try context.setEnvironment(environment)
+    }
+
+    /// Defines a global (not enumerable), e.g. a host function a binding's JS half calls.
+    public func setGlobal(_ name: String, to value: ScriptArgument) throws {
+        try checkOpen()
+        let jsValue = try context.jsValue(value)
+        Properties.set(
+            context.global, JSContextGetGlobalObject(context.global), name, jsValue,
+            attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
+    }
+
+    /// Calls a method of an export and awaits its result.
+    ///
+    /// An object export's method is called with `arguments`; a class export is instantiated with `(ctx, env)`
+    /// first (a new instance per call, as workerd does for entrypoint classes); a function export is called
+    /// itself (`method` is ignored).
+    /// - Returns: the (awaited) result, copied out as a ``HostValue``.
+    /// - Throws: ``ScriptError`` when the method throws or its promise rejects; ``RuntimeError`` with
+    ///   ``RuntimeError/Code/noHandler`` when there is no such export or method.
+    public func call(_ method: String, export name: String = "default", arguments: [ScriptArgument] = [])
+        async throws -> HostValue
+    {
+        try checkOpen()
+        let export = try handler(method, export: name)
+        let context = self.context
+        var values: [JSValueRef?] = []
+        for argument in arguments { values.append(try context.jsValue(argument)) }
+        let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
+        let start: [JSValueRef?] = [
+            context.workerExports, context.makeString(name), context.makeString(export.kind.rawValue),
+            context.makeString(method), array,
+        ]
+        return try await settle("invoke", start) { value in context.hostValue(value) }
+    }
+
+    /// Delivers an HTTP request to the worker's `fetch` handler and reads back the `Response`.
+    ///
+    /// A module worker's export (`default` unless given) gets `(request, env, ctx)`; a class export gets
+    /// `fetch(request)` on a new instance; a service worker gets a `FetchEvent`.
+    /// - Throws: ``ScriptError`` when the handler throws, rejects or returns something other than a `Response`
+    ///   (`TypeError: Incorrect type for Promise: …`, as workerd); ``RuntimeError`` with
+    ///   ``RuntimeError/Code/noHandler`` when the worker has no fetch handler.
+    public func fetch(_ request: WorkerRequest, export name: String = "default") async throws -> WorkerResponse {
+        try checkOpen()
+        let kind = try exportForEvent("fetch", export: name)
+        let context = self.context
+        let start = [context.workerExports, context.makeString(name), context.makeString(kind)]
+            + context.requestArguments(request)
+        return try await settle("fetch", start) { value in context.workerResponse(value) }
+    }
+
+    /// Delivers a cron trigger to the worker's `scheduled` handler and waits for it and its `waitUntil` promises.
+    /// - Parameters:
+    ///   - cron: the cron pattern that fired (`"*/5 * * * *"`).
+    ///   - scheduledTime: the time it was due, in ms since the Unix epoch.
+    /// - Throws: as ``fetch(_:export:)``.
+    public func scheduled(cron: String, scheduledTime: Double, export name: String = "default") async throws {
+        try checkOpen()
+        let kind = try exportForEvent("scheduled", export: name)
+        let context = self.context
+        let start = [
+            context.workerExports, context.makeString(name), context.makeString(kind),
+            JSValueMakeNumber(context.global, scheduledTime), context.makeString(cron),
+        ]
+        _ = try await settle("scheduled", start) { _ in HostValue.undefined }
+    }
+
+    /// Calls prelude function `function` with `arguments` plus a fresh id, and waits until it settles that id.
+    private func settle<T: Sendable>(
+        _ function: String, _ arguments: [JSValueRef?], convert: @escaping (JSValueRef) -> T
+    ) async throws -> T {
+        let context = self.context
+        let result: Result<T, ScriptError> = await withCheckedContinuation { continuation in
+            let id = context.register { outcome in continuation.resume(returning: outcome.map(convert)) }
+            do throws(ScriptError) {
+                _ = try context.callInternal(function, arguments + [JSValueMakeNumber(context.global, Double(id))])
+            } catch {
+                context.fail(id: id, error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The loaded export `name` after checking it has `method`.
+    private func handler(_ method: String, export name: String) throws -> WorkerExports.Export {
+        guard let exports, exports.format == .modules else {
+            throw RuntimeError(code: .noHandler, message: "Worker \"\(self.name)\" has no exports to call (\(exports == nil ? "no worker is loaded" : "it is a service-worker script")).")
+        }
+        guard let export = exports[name] else {
+            throw RuntimeError(code: .noHandler, message: "Worker \"\(self.name)\" has no export named \"\(name)\".")
+        }
+        guard export.kind == .function || export.methods.contains(method) else {
+            throw RuntimeError(code: .noHandler, message: "Export \"\(name)\" of worker \"\(self.name)\" has no method \"\(method)\".")
+        }
+        return export
+    }
+
+    /// The kind of the export that handles `event` ("" for a service worker's listeners).
+    private func exportForEvent(_ event: String, export name: String) throws -> String {
+        guard let exports else {
+            throw RuntimeError(code: .noHandler, message: "Worker \"\(self.name)\" has not been loaded.")
+        }
+        switch exports.format {
+        case .serviceWorker:
+            guard exports.listeners.contains(event) else {
+                throw RuntimeError(code: .noHandler, message: "Worker \"\(self.name)\" has no \"\(event)\" event listener; add one with addEventListener(\"\(event)\", …).")
+            }
+            return ""
+        case .modules:
+            guard let export = exports[name], export.kind != .value, export.kind != .function,
+                export.methods.contains(event)
+            else {
+                let what = name == "default" ? "default export" : "export \"\(name)\""
+                throw RuntimeError(code: .noHandler, message: "Worker \"\(self.name)\" has no \(event) handler: its \(what) has no \"\(event)\" method.")
+            }
+            return export.kind.rawValue
+        }
+    }
+}

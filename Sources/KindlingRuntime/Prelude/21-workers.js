@@ -1,0 +1,271 @@
+// Kindling runtime prelude: what a worker script sees of the Workers platform beyond the Web APIs, and the
+// helpers Swift calls to run it.
+//
+// - `host.require`, the built-in module table: bundles keep `cloudflare:*` and `node:*` imports external, and
+//   esbuild turns them into calls to a free `require`, which the loader binds to this function (it is not a
+//   global, as on the platform).
+// - `cloudflare:workers`: WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget, env, waitUntil.
+// - Service-worker scripts: addEventListener/removeEventListener, FetchEvent, ScheduledEvent.
+// - ExecutionContext (`ctx`), and host.describeExports / host.invoke / host.fetch, which Swift calls with an
+//   id and which answer through host.settle(id, fulfilled, value).
+(function (host) {
+  "use strict";
+  const internal = globalThis[Symbol.for("kindling.internal")];
+  const define = (target, name, value) =>
+    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+
+  host.getInternal = () => internal;
+
+  // --- env and ctx ---------------------------------------------------------------------------------------------
+  let currentEnv = {};
+  host.setEnvironment = function (env, asGlobals) {
+    currentEnv = env;
+    if (asGlobals) for (const name of Object.keys(env)) define(globalThis, name, env[name]);
+  };
+
+  function report(error) {
+    if (typeof globalThis.reportError === "function") globalThis.reportError(error);
+  }
+
+  class ExecutionContext {
+    #waiting = [];
+    constructor() {
+      this.props = {};
+    }
+    waitUntil(promise) {
+      if (!(this instanceof ExecutionContext)) throw new TypeError("Illegal invocation");
+      this.#waiting.push(Promise.resolve(promise).catch(report));
+    }
+    passThroughOnException() {}
+    static settled(ctx) {
+      return Promise.all(ctx.#waiting);
+    }
+  }
+  Object.defineProperty(ExecutionContext.prototype, Symbol.toStringTag, { value: "ExecutionContext", configurable: true });
+  define(globalThis, "ExecutionContext", ExecutionContext);
+
+  // --- cloudflare:workers ----------------------------------------------------------------------------------------
+  // Behaviour (RPC, storage, steps) arrives with the issues that need it; the shapes are the platform's.
+  class WorkerEntrypoint {
+    constructor(ctx, env) {
+      this.ctx = ctx;
+      this.env = env;
+    }
+  }
+  class DurableObject {
+    constructor(ctx, env) {
+      this.ctx = ctx;
+      this.env = env;
+    }
+  }
+  class WorkflowEntrypoint {
+    constructor(ctx, env) {
+      this.ctx = ctx;
+      this.env = env;
+    }
+  }
+  class RpcTarget {}
+  const bases = new Map([
+    [WorkerEntrypoint, "WorkerEntrypoint"], [DurableObject, "DurableObject"],
+    [WorkflowEntrypoint, "WorkflowEntrypoint"], [RpcTarget, "RpcTarget"],
+  ]);
+  const workersModule = Object.freeze({
+    WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget,
+    get env() { return currentEnv; },
+    waitUntil(promise) { Promise.resolve(promise).catch(report); },
+  });
+
+  const builtins = new Map([["cloudflare:workers", workersModule]]);
+  host.require = function require(specifier) {
+    const name = String(specifier);
+    const module = builtins.get(name);
+    if (module === undefined) {
+      const hint = name.startsWith("node:") ? " Kindling does not provide Node.js built-in modules yet." : "";
+      throw new Error(`No such module "${name}".${hint}`);
+    }
+    return module;
+  };
+
+  // --- service-worker format ---------------------------------------------------------------------------------------
+  const listeners = new Map();
+  define(globalThis, "addEventListener", function addEventListener(type, listener) {
+    if (typeof listener !== "function" && !(listener && typeof listener.handleEvent === "function")) return;
+    const list = listeners.get(String(type)) || [];
+    if (!list.includes(listener)) list.push(listener);
+    listeners.set(String(type), list);
+  });
+  define(globalThis, "removeEventListener", function removeEventListener(type, listener) {
+    const list = listeners.get(String(type));
+    if (list) listeners.set(String(type), list.filter((l) => l !== listener));
+  });
+  host.listenerTypes = () => [...listeners].filter(([, list]) => list.length > 0).map(([type]) => type);
+
+  function dispatch(event) {
+    for (const listener of listeners.get(event.type) || []) {
+      if (typeof listener === "function") listener.call(globalThis, event);
+      else listener.handleEvent(event);
+    }
+  }
+
+  class ExtendableEvent {
+    #ctx;
+    constructor(type, ctx) {
+      this.type = type;
+      this.#ctx = ctx;
+    }
+    waitUntil(promise) { this.#ctx.waitUntil(promise); }
+  }
+  class FetchEvent extends ExtendableEvent {
+    #request;
+    #response;
+    constructor(type, init) {
+      super(type, init.ctx);
+      this.#request = init.request;
+    }
+    get request() { return this.#request; }
+    respondWith(response) {
+      if (this.#response !== undefined) throw new Error("FetchEvent.respondWith() has already been called.");
+      this.#response = Promise.resolve(response);
+    }
+    passThroughOnException() {}
+    static response(event) { return event.#response; }
+  }
+  class ScheduledEvent extends ExtendableEvent {
+    constructor(type, init) {
+      super(type, init.ctx);
+      this.scheduledTime = init.scheduledTime;
+      this.cron = init.cron;
+    }
+    noRetry() {}
+  }
+  define(globalThis, "FetchEvent", FetchEvent);
+  define(globalThis, "ScheduledEvent", ScheduledEvent);
+
+  // --- reading exports ------------------------------------------------------------------------------------------------
+  function baseOf(value) {
+    for (let proto = value; typeof proto === "function" && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
+      const base = bases.get(proto);
+      if (base !== undefined) return base;
+    }
+    return "";
+  }
+  function isClass(value) {
+    return typeof value === "function" && (baseOf(value) !== "" || /^class[\s{]/.test(Function.prototype.toString.call(value)));
+  }
+  function methodNames(object, stop) {
+    const names = new Set();
+    for (let o = object; o !== null && o !== stop && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+      for (const key of Object.getOwnPropertyNames(o)) {
+        if (key === "constructor") continue;
+        const descriptor = Object.getOwnPropertyDescriptor(o, key);
+        if (typeof descriptor.value === "function") names.add(key);
+      }
+    }
+    return [...names].sort();
+  }
+  // [[name, kind, base, methods]] for each export; kind is "class", "function", "object" or "value".
+  host.describeExports = function (exports) {
+    return Object.keys(exports).sort().map((name) => {
+      const value = exports[name];
+      if (isClass(value)) {
+        const base = baseOf(value);
+        const stop = base ? [...bases].find(([, n]) => n === base)[0].prototype : null;
+        return [name, "class", base, methodNames(value.prototype, stop)];
+      }
+      if (typeof value === "function") return [name, "function", "", []];
+      if (value !== null && typeof value === "object") return [name, "object", "", methodNames(value, null)];
+      return [name, "value", "", []];
+    });
+  };
+
+  // --- delivering events ---------------------------------------------------------------------------------------------
+  function settleWith(result, id, map) {
+    if (result instanceof Promise) {
+      result.then((value) => map(value, id), (error) => host.settle(id, false, error));
+    } else {
+      map(result, id);
+    }
+  }
+  const settleValue = (value, id) => host.settle(id, true, value);
+
+  // Calls method `method` of export `name` (an object, or a class instantiated with (ctx, env)) with `args`.
+  host.invoke = function (exports, name, kind, method, args, id) {
+    let result;
+    try {
+      const target = kind === "class" ? new exports[name](new ExecutionContext(), currentEnv) : exports[name];
+      result = kind === "function" ? target(...args) : target[method](...args);
+    } catch (error) {
+      host.settle(id, false, error);
+      return;
+    }
+    settleWith(result, id, settleValue);
+  };
+
+  function settleResponse(response, id) {
+    if (!internal.isResponse(response)) {
+      host.settle(id, false, new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."));
+      return;
+    }
+    const parts = internal.responseParts(response);
+    const body = parts[3];
+    if (body instanceof Promise) {
+      body.then((bytes) => { parts[3] = bytes; host.settle(id, true, parts); }, (error) => host.settle(id, false, error));
+    } else {
+      host.settle(id, true, parts);
+    }
+  }
+
+  // Builds the incoming Request and runs the fetch handler: a module export (`kind` "object" or "class") or, when
+  // `exports` is undefined, the service worker's "fetch" listeners. Settles with responseParts.
+  host.fetch = function (exports, name, kind, method, url, headers, body, id) {
+    let result;
+    try {
+      const request = internal.newRequest(method, url, headers, body, undefined);
+      const ctx = new ExecutionContext();
+      if (exports === undefined) {
+        const event = new FetchEvent("fetch", { request, ctx });
+        dispatch(event);
+        result = FetchEvent.response(event);
+        if (result === undefined) throw new Error("No response! The \"fetch\" event listener did not call respondWith().");
+      } else if (kind === "class") {
+        result = new exports[name](ctx, currentEnv).fetch(request);
+      } else {
+        result = exports[name].fetch(request, currentEnv, ctx);
+      }
+    } catch (error) {
+      host.settle(id, false, error);
+      return;
+    }
+    settleWith(result, id, settleResponse);
+  };
+
+  // Runs the scheduled handler and waits for its waitUntil promises; settles with undefined.
+  host.scheduled = function (exports, name, kind, scheduledTime, cron, id) {
+    let result;
+    const ctx = new ExecutionContext();
+    try {
+      if (exports === undefined) {
+        dispatch(new ScheduledEvent("scheduled", { ctx, scheduledTime, cron }));
+      } else {
+        const controller = { scheduledTime, cron, noRetry() {} };
+        const target = kind === "class" ? new exports[name](ctx, currentEnv) : exports[name];
+        result = kind === "class" ? target.scheduled(controller) : target.scheduled(controller, currentEnv, ctx);
+      }
+    } catch (error) {
+      host.settle(id, false, error);
+      return;
+    }
+    settleWith(Promise.resolve(result).then(() => ExecutionContext.settled(ctx)), id, () => host.settle(id, true, undefined));
+  };
+
+  // Turns a `.promise` host function into one that always returns a promise (a throw becomes a rejection).
+  host.promising = function (native) {
+    return function (...args) {
+      try {
+        return Promise.resolve(native.apply(this, args));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  };
+})(globalThis.__kindling);

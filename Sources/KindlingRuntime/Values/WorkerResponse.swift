@@ -1,0 +1,28 @@
+/// The `Response` a worker's `fetch` handler produced, read back into plain data.
+public struct WorkerResponse: Sendable, Equatable {
+    /// The status code.
+    public var status: Int
+    /// The status text (the reason phrase unless the worker set its own).
+    public var statusText: String
+    /// The header lines as the worker's `Headers` iterates them: names lower case, sorted, values combined.
+    public var headers: [WorkerRequest.Header]
+    /// The body bytes (empty for no body).
+    public var body: [UInt8]
+
+    /// Creates a response.
+    public init(status: Int, statusText: String = "", headers: [WorkerRequest.Header] = [], body: [UInt8] = []) {
+        self.status = status
+        self.statusText = statusText
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The body decoded as UTF-8 (invalid sequences replaced).
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// The value of the first header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let name = name.lowercased()
+        return headers.first { $0.name.lowercased() == name }?.value
+    }
+}
