@@ -7,7 +7,7 @@ import Testing
 struct HostFunctionTests {
     @Test("a sync host function gets JS arguments as HostValues and returns a value")
     func syncFunction() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "describe",
                 to: .function(
@@ -26,7 +26,7 @@ struct HostFunctionTests {
 
     @Test("a ScriptError thrown by a host function is a JS error of that name")
     func throwsTypeError() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "check", to: .function(.sync { _ in throw ScriptError(name: "TypeError", message: "bad key") }))
             let result = try await isolate.evaluate(
@@ -37,7 +37,7 @@ struct HostFunctionTests {
 
     @Test("a promise settled before the body returns resolves the JS promise")
     func immediatePromise() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "double", to: .function(.promise { arguments, resolver in resolver.resolve(.number((arguments[0].numberValue ?? 0) * 2)) }))
             #expect(try await isolate.evaluate("const p = double(21); [p instanceof Promise]") == "[true]")
@@ -47,7 +47,7 @@ struct HostFunctionTests {
 
     @Test("a promise settled later from another thread resolves, and rejects with the Swift error")
     func laterPromise() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "later",
                 to: .function(
@@ -70,7 +70,7 @@ struct HostFunctionTests {
 
     @Test("an async host function's result and thrown errors reach JS")
     func asyncFunction() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "fetchValue",
                 to: .function(
@@ -88,7 +88,7 @@ struct HostFunctionTests {
 
     @Test("a resolver dropped without settling rejects instead of leaving JS waiting")
     func droppedResolver() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal("forget", to: .function(.promise { _, _ in }))
             let result = try await isolate.evaluate("forget().then(() => 'resolved', e => e.message)")
             #expect(result == #""The host function dropped its promise without settling it.""#)
@@ -97,7 +97,7 @@ struct HostFunctionTests {
 
     @Test("settling twice keeps the first outcome")
     func settleOnce() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "twice",
                 to: .function(
@@ -112,7 +112,7 @@ struct HostFunctionTests {
 
     @Test("5000 async host calls are in flight at once and each resolves with its own value")
     func thousandsInFlight() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             // No call settles until all 5000 have been made; then another thread settles them in reverse order.
             let waiting = Mutex<[(HostValue, PromiseResolver)]>([])
             try await isolate.setGlobal(
@@ -141,7 +141,7 @@ struct HostFunctionTests {
 
     @Test("concurrent Swift calls into one isolate interleave at await points")
     func concurrentCallsInterleave() async throws {
-        try await withIsolate { isolate in
+        try await withIsolate { isolate async throws in
             try await isolate.setGlobal(
                 "wait", to: .function(.async { _ in try await Task.sleep(for: .milliseconds(50)); return .null }))
             _ = try await isolate.evaluate("var active = 0, peak = 0")
@@ -178,8 +178,8 @@ struct IsolateThreadTests {
             semaphore.signal()
             return .bool(true)
         }
-        try await withIsolate(IsolateConfiguration(name: "a")) { a in
-            try await withIsolate(IsolateConfiguration(name: "b")) { b in
+        try await withIsolate(IsolateConfiguration(name: "a")) { a async throws in
+            try await withIsolate(IsolateConfiguration(name: "b")) { b async throws in
                 try await a.setGlobal("waitForB", to: .function(waitForB))
                 try await b.setGlobal("signalA", to: .function(signalA))
                 async let first = a.evaluate("waitForB()")

@@ -66,7 +66,7 @@ func withWorker<T>(
 ) async throws -> T {
     try await withProject(files) { root in
         try await withIsolate(configuration) { isolate in
-            let exports = try await isolate.load(.file(root + "/" + entry))
+            let exports = try await isolate.load(.file(root + "/" + entry, rootDirectory: root))
             return try await body(isolate, exports)
         }
     }

@@ -207,6 +207,11 @@ final class ScriptContext {
     /// Turns the outcome of an entry into JavaScript into a value or a ``ScriptError``.
     private func finishEntry(_ result: JSValueRef?, _ exception: JSValueRef?) throws(ScriptError) -> JSValueRef {
         if watchdog.takeTermination() {
+            // When the termination hit a promise reaction, JavaScriptCore keeps it pending and throws it from the
+            // next entry instead ("JavaScript execution terminated."); a throwaway entry absorbs it here.
+            var ignored: JSValueRef?
+            _ = JSStrings.with("0") { JSEvaluateScript(global, $0, nil, nil, 1, &ignored) }
+            _ = watchdog.takeTermination()
             let error = ScriptError(name: "Error", message: ScriptError.cpuLimitMessage)
             logger.error("\(error.message)")
             failPending(error)

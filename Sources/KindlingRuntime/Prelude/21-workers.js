@@ -216,13 +216,13 @@
   }
 
   // Builds the incoming Request and runs the fetch handler: a module export (`kind` "object" or "class") or, when
-  // `exports` is undefined, the service worker's "fetch" listeners. Settles with responseParts.
+  // `exports` is null, the service worker's "fetch" listeners. Settles with responseParts.
   host.fetch = function (exports, name, kind, method, url, headers, body, id) {
     let result;
     try {
       const request = internal.newRequest(method, url, headers, body, undefined);
       const ctx = new ExecutionContext();
-      if (exports === undefined) {
+      if (exports == null) {
         const event = new FetchEvent("fetch", { request, ctx });
         dispatch(event);
         result = FetchEvent.response(event);
@@ -244,7 +244,7 @@
     let result;
     const ctx = new ExecutionContext();
     try {
-      if (exports === undefined) {
+      if (exports == null) {
         dispatch(new ScheduledEvent("scheduled", { ctx, scheduledTime, cron }));
       } else {
         const controller = { scheduledTime, cron, noRetry() {} };
