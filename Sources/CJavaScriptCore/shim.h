@@ -34,6 +34,21 @@ JSValueRef JSScriptEvaluate(JSContextRef ctx, JSScriptRef script, JSValueRef thi
 
 void JSReportExtraMemoryCost(JSContextRef ctx, size_t size);
 
+#include <pthread.h>
+#ifdef __linux__
+// glibc declares this only under _GNU_SOURCE; the redeclaration matches its prototype.
+extern int pthread_setname_np(pthread_t thread, const char *name);
+#endif
+
+/// Names the calling thread (at most 15 bytes on Linux), as debuggers and /proc show it.
+static inline void kindling_set_current_thread_name(const char *name) {
+#ifdef __linux__
+    pthread_setname_np(pthread_self(), name);
+#elif defined(__APPLE__)
+    pthread_setname_np(name);
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+import CJavaScriptCore
 import Foundation
 
 /// A serial executor that owns one OS thread, on which one isolate's JavaScriptCore objects live.
@@ -27,7 +28,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         // Linux gives a new thread its creator's name and keeps 15 bytes; naming it from inside takes effect.
         let threadName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         let thread = Thread { [self] in
-            Thread.current.name = threadName
+            kindling_set_current_thread_name(threadName)
             self.runLoop()
         }
         thread.stackSize = stackSize

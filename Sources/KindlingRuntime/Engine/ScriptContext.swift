@@ -44,7 +44,8 @@ final class ScriptContext {
     var environment: [String: ScriptArgument] = [:]
     /// The loaded worker's export descriptions, by name.
     var exportDescriptions: [String: WorkerExports.Export] = [:]
-    var timers: [Int: Task<Void, Never>] = [:]
+    /// Armed timers, by the prelude's timer id.
+    var timers = Timers()
     private(set) var isClosed = false
 
     /// Creates the context group and global context and runs the prelude; call on the isolate's thread.
@@ -184,8 +185,7 @@ final class ScriptContext {
         guard !isClosed else { return }
         failPending(error)
         isClosed = true
-        for task in timers.values { task.cancel() }
-        timers.removeAll()
+        timers.cancelAll()
         for (_, functions) in deferreds {
             JSValueUnprotect(global, functions.resolve)
             JSValueUnprotect(global, functions.reject)

@@ -34,7 +34,7 @@ extension ScriptContext {
         }
         defineFunction(on: host, "timerCancel") { [unowned self] context, _, arguments in
             let id = Int(JSValueToNumber(context, arguments[0], nil))
-            timers.removeValue(forKey: id)?.cancel()
+            timers.cancel(id: id)
             return nil
         }
         defineFunction(on: host, "scheduleRejectionReport") { [unowned self] _, _, _ in
@@ -77,21 +77,30 @@ extension ScriptContext {
     /// Arms timer `id`: after `milliseconds`, the prelude's `fireTimer(id)` runs on this thread.
     func startTimer(id: Int, milliseconds: Double) {
         let bound = IsolateBound(self, executor: executor)
-        let nanoseconds = UInt64(min(milliseconds, 1e12) * 1_000_000)
-        timers[id] = Task {
-            if nanoseconds > 0 {
-                do { try await Task.sleep(nanoseconds: nanoseconds) } catch { return }
+        let nanoseconds = Int64(min(milliseconds, 1e12) * 1_000_000)
+        let deadline = ContinuousClock.now + .nanoseconds(nanoseconds)
+        let wake: Task<Void, Never>? =
+            nanoseconds == 0
+            ? nil
+            : Task {
+                do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
+                bound.execute { context in context.fireDueTimers() }
             }
-            bound.execute { context in context.fireTimer(id: id) }
-        }
+        timers.arm(id: id, deadline: deadline, wake: wake)
+        if wake == nil { executor.execute { bound.value.fireDueTimers() } }
     }
 
-    private func fireTimer(id: Int) {
-        guard !isClosed, timers.removeValue(forKey: id) != nil else { return }
-        do {
-            _ = try callInternal("fireTimer", [JSValueMakeNumber(global, Double(id))])
-        } catch {
-            logger.error("Uncaught \(error.stack.isEmpty ? error.description : error.stack)")
+    /// Fires every timer whose deadline has passed, earliest first (ties in the order they were set), whichever
+    /// timer's wake-up task got here first: tasks do not wake in a guaranteed order.
+    private func fireDueTimers() {
+        guard !isClosed else { return }
+        for id in timers.takeDue(now: .now) {
+            guard !isClosed else { return }
+            do {
+                _ = try callInternal("fireTimer", [JSValueMakeNumber(global, Double(id))])
+            } catch {
+                logger.error("Uncaught \(error.stack.isEmpty ? error.description : error.stack)")
+            }
         }
     }
 }

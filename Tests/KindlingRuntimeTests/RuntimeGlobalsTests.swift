@@ -1,0 +1,151 @@
+import KindlingRuntime
+import Testing
+
+@Suite("Runtime globals: timers, console, queueMicrotask, crypto, navigator")
+struct RuntimeGlobalsTests {
+    @Test("setTimeout callbacks run in delay order with their arguments; clearTimeout cancels")
+    func timeouts() async throws {
+        try await withIsolate { isolate async throws in
+            let result = try await isolate.evaluate(
+                """
+                new Promise((resolve) => {
+                  const order = [];
+                  setTimeout((tag) => order.push(tag), 30, "thirty");
+                  setTimeout((tag) => order.push(tag), 5, "five");
+                  const cancelled = setTimeout(() => order.push("cancelled"), 10);
+                  clearTimeout(cancelled);
+                  setTimeout(() => order.push("zero"));
+                  setTimeout(() => resolve(order), 60);
+                })
+                """)
+            #expect(result == #"["zero","five","thirty"]"#)
+        }
+    }
+
+    @Test("timers with equal delays fire in the order they were set")
+    func equalDelays() async throws {
+        try await withIsolate { isolate async throws in
+            let result = try await isolate.evaluate(
+                """
+                new Promise((resolve) => {
+                  const order = [];
+                  for (let i = 0; i < 50; i++) setTimeout(() => order.push(i), i % 2);
+                  const inOrder = (list) => list.every((v, i) => i === 0 || list[i - 1] < v);
+                  setTimeout(() => resolve([order.length, inOrder(order.filter(i => i % 2 === 0)), inOrder(order.filter(i => i % 2 === 1))]), 20);
+                })
+                """)
+            #expect(result == "[50,true,true]")
+        }
+    }
+
+    @Test("setInterval repeats until clearInterval; ids are positive and distinct")
+    func intervals() async throws {
+        try await withIsolate { isolate async throws in
+            let result = try await isolate.evaluate(
+                """
+                new Promise((resolve) => {
+                  let ticks = 0;
+                  const id = setInterval(() => {
+                    ticks++;
+                    if (ticks === 3) { clearInterval(id); setTimeout(() => resolve([ticks, id > 0, id !== setTimeout(() => {})]), 30); }
+                  }, 2);
+                })
+                """)
+            #expect(result == "[3,true,true]")
+        }
+    }
+
+    @Test("a timer callback that throws is reported and later timers still run")
+    func throwingTimer() async throws {
+        let log = CapturedLog()
+        try await withIsolate(IsolateConfiguration(name: "timers", logger: log.logger)) { isolate async throws in
+            let result = try await isolate.evaluate(
+                "new Promise((resolve) => { setTimeout(() => { throw new TypeError('tick failed') }); setTimeout(() => resolve('after'), 5); })")
+            #expect(result == #""after""#)
+        }
+        #expect(log.all.contains { $0.hasPrefix("error [timers] Uncaught TypeError: tick failed") })
+    }
+
+    @Test("setTimeout without a function throws TypeError")
+    func timerValidation() async throws {
+        try await withIsolate { isolate async throws in
+            #expect(try await isolate.evaluate("try { setTimeout('code', 1) } catch (e) { e.name }") == #""TypeError""#)
+        }
+    }
+
+    @Test("queueMicrotask runs after the current script and before timers")
+    func microtasks() async throws {
+        try await withIsolate { isolate async throws in
+            let result = try await isolate.evaluate(
+                """
+                new Promise((resolve) => {
+                  const order = [];
+                  setTimeout(() => { order.push("timer"); resolve(order); });
+                  queueMicrotask(() => order.push("microtask"));
+                  Promise.resolve().then(() => order.push("promise"));
+                  order.push("sync");
+                })
+                """)
+            #expect(result == #"["sync","microtask","promise","timer"]"#)
+            #expect(try await isolate.evaluate("try { queueMicrotask(1) } catch (e) { e.name }") == #""TypeError""#)
+        }
+    }
+
+    @Test("console methods log to the host logger at their level, tagged with the worker's name")
+    func console() async throws {
+        let log = CapturedLog()
+        try await withIsolate(IsolateConfiguration(name: "shop", logger: log.logger)) { isolate async throws in
+            _ = try await isolate.evaluate(
+                """
+                console.log("hello", 42, {a: [1, "x"]}, null, undefined);
+                console.info("%s has %d items", "cart", 3);
+                console.warn(new Map([["k", 1]]), new Set([2]));
+                console.error("bad", new Uint8Array([1, 2]));
+                console.debug(-0, 10n, Symbol("s"), function named() {});
+                """)
+        }
+        #expect(
+            log.all == [
+                #"info [shop] hello 42 { a: [ 1, "x" ] } null undefined"#,
+                "info [shop] cart has 3 items",
+                "warning [shop] Map(1) { \"k\" => 1 } Set(1) { 2 }",
+                "error [shop] bad Uint8Array(2) [ 1, 2 ]",
+                "debug [shop] -0 10n Symbol(s) [Function: named]",
+            ])
+    }
+
+    @Test("crypto.getRandomValues fills integer arrays and rejects others and more than 65536 bytes")
+    func getRandomValues() async throws {
+        try await withIsolate { isolate async throws in
+            let filled = try await isolate.evaluate(
+                "const a = new Uint32Array(64); const r = crypto.getRandomValues(a); [r === a, a.some(v => v !== 0), new Set(a).size > 60]")
+            #expect(filled == "[true,true,true]")
+            #expect(try await isolate.evaluate("try { crypto.getRandomValues(new Float64Array(2)) } catch (e) { e.name }") == #""TypeMismatchError""#)
+            #expect(try await isolate.evaluate("try { crypto.getRandomValues(new Uint8Array(65537)) } catch (e) { e.name }") == #""QuotaExceededError""#)
+            #expect(try await isolate.evaluate("crypto.getRandomValues(new Uint8Array(65536)).length") == "65536")
+        }
+    }
+
+    @Test("crypto.randomUUID gives distinct version 4 UUIDs")
+    func randomUUID() async throws {
+        try await withIsolate { isolate async throws in
+            let result = try await isolate.evaluate(
+                "const ids = Array.from({length: 100}, () => crypto.randomUUID()); [ids.every(id => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), new Set(ids).size]")
+            #expect(result == "[true,100]")
+        }
+    }
+
+    @Test("navigator.userAgent is Cloudflare-Workers")
+    func navigator() async throws {
+        try await withIsolate { isolate async throws in
+            #expect(try await isolate.evaluate("[navigator.userAgent, String(navigator)]") == #"["Cloudflare-Workers","[object Navigator]"]"#)
+        }
+    }
+
+    @Test("the runtime's internals are not reachable from worker code")
+    func noInternals() async throws {
+        try await withIsolate { isolate async throws in
+            #expect(try await isolate.evaluate("[typeof __kindling, typeof require, Object.keys(globalThis).length]") == #"["undefined","undefined",0]"#)
+        }
+    }
+}
