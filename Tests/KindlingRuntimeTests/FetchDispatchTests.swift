@@ -1,0 +1,146 @@
+import KindlingRuntime
+import Synchronization
+import Testing
+
+@Suite("Delivering fetch and scheduled events")
+struct FetchDispatchTests {
+    @Test("the handler sees the request's method, URL, headers and body; Swift reads status, headers and body")
+    func roundTrip() async throws {
+        let worker = """
+            export default {
+              async fetch(request, env, ctx) {
+                const body = await request.text();
+                return Response.json(
+                  { method: request.method, path: new URL(request.url).pathname, type: request.headers.get("content-type"),
+                    body, hasCtx: typeof ctx.waitUntil === "function" },
+                  { status: 201, headers: { "X-Reply": "yes", "Set-Cookie": "a=1" } });
+              }
+            };
+            """
+        try await withWorker(["index.js": worker]) { isolate, _ async throws in
+            let request = WorkerRequest(
+                method: "POST", url: "http://example.com/items?x=1",
+                headers: [.init("Content-Type", "text/plain"), .init("X-Other", "1")], body: Array("héllo".utf8))
+            let response = try await isolate.fetch(request)
+            #expect(response.status == 201)
+            #expect(response.statusText == "Created")
+            #expect(response.header("x-reply") == "yes")
+            #expect(response.header("content-type") == "application/json")
+            #expect(response.text == #"{"method":"POST","path":"/items","type":"text/plain","body":"héllo","hasCtx":true}"#)
+        }
+    }
+
+    @Test("env bindings made of host functions are handler arguments and the cloudflare:workers env")
+    func environmentBindings() async throws {
+        let store = Mutex<[String: String]>(["greeting": "hello"])
+        let kv: ScriptArgument = .object([
+            "get": .function(.async { arguments in store.withLock { $0[arguments[0].stringValue ?? ""] }.map(HostValue.string) ?? .null }),
+            "put": .function(.sync { arguments in
+                store.withLock { $0[arguments[0].stringValue ?? ""] = arguments[1].stringValue }
+                return .undefined
+            }),
+        ])
+        let worker = """
+            import { env as importedEnv } from "cloudflare:workers";
+            export default {
+              async fetch(request, env) {
+                env.KV.put("visited", new URL(request.url).pathname);
+                const value = await env.KV.get("greeting");
+                return new Response(`${value} ${env.NAME} ${importedEnv === env}`);
+              }
+            };
+            """
+        let configuration = IsolateConfiguration(name: "test", environment: ["KV": kv, "NAME": "world"])
+        try await withWorker(["index.js": worker], configuration: configuration) { isolate, _ async throws in
+            let response = try await isolate.fetch(WorkerRequest(url: "http://x/page"))
+            #expect(response.text == "hello world true")
+        }
+        #expect(store.withLock { $0["visited"] } == "/page")
+    }
+
+    @Test("a binding's JS half can wrap host functions through .made(by:)")
+    func madeBinding() async throws {
+        try await withWorker(["index.js": "export default { fetch: async (r, env) => new Response(await env.COUNTER.next()) }"]) { isolate, _ async throws in
+            _ = try await isolate.evaluate(
+                "globalThis.makeCounter = (step, read) => ({ async next() { return String(await read() + step) } })")
+            try await isolate.setEnvironment([
+                "COUNTER": .made(by: "makeCounter", arguments: [.value(10), .function(.sync { _ in .number(5) })])
+            ])
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/")).text == "15")
+        }
+    }
+
+    @Test("a WorkerEntrypoint class as the default export gets fetch(request) with this.env and this.ctx")
+    func entrypointClass() async throws {
+        let worker = """
+            import { WorkerEntrypoint } from "cloudflare:workers";
+            export default class extends WorkerEntrypoint {
+              fetch(request) { return new Response(`${this.env.NAME} ${typeof this.ctx.waitUntil}`); }
+            }
+            """
+        let configuration = IsolateConfiguration(name: "test", environment: ["NAME": "entry"])
+        try await withWorker(["index.js": worker], configuration: configuration) { isolate, exports async throws in
+            #expect(exports["default"]?.kind == .class)
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/")).text == "entry function")
+        }
+    }
+
+    @Test("many requests interleave at await points in one isolate")
+    func interleavedRequests() async throws {
+        let worker = """
+            let active = 0, peak = 0;
+            export default {
+              async fetch(request, env) {
+                active++; peak = Math.max(peak, active);
+                await env.pause();
+                active--;
+                return new Response(String(peak));
+              }
+            };
+            """
+        let pause = HostFunction.async { _ in try await Task.sleep(for: .milliseconds(20)); return .undefined }
+        let configuration = IsolateConfiguration(name: "test", environment: ["pause": .function(pause)])
+        try await withWorker(["index.js": worker], configuration: configuration) { isolate, _ async throws in
+            let peaks = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<200 {
+                    group.addTask { Int(try await isolate.fetch(WorkerRequest(url: "http://x/\(index)")).text) ?? 0 }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(peaks.count == 200)
+            #expect(peaks.max() ?? 0 > 100)
+        }
+    }
+
+    @Test("scheduled runs the handler and waits for its waitUntil promises")
+    func scheduled() async throws {
+        let seen = Mutex<[HostValue]>([])
+        let record = HostFunction.sync { arguments in
+            seen.withLock { $0.append(contentsOf: arguments) }
+            return .undefined
+        }
+        let worker = """
+            export default {
+              scheduled(controller, env, ctx) {
+                ctx.waitUntil(new Promise((resolve) => setTimeout(() => { env.record("late"); resolve(); }, 20)));
+                env.record(controller.cron, controller.scheduledTime);
+              }
+            };
+            """
+        let configuration = IsolateConfiguration(name: "test", environment: ["record": .function(record)])
+        try await withWorker(["index.js": worker], configuration: configuration) { isolate, _ async throws in
+            try await isolate.scheduled(cron: "*/5 * * * *", scheduledTime: 1_700_000_000_000)
+        }
+        #expect(seen.withLock { $0 } == ["*/5 * * * *", 1_700_000_000_000, "late"])
+    }
+
+    @Test("calling a missing export or method is a noHandler RuntimeError")
+    func missingExport() async throws {
+        try await withWorker(["index.js": "export default { fetch() {} }; export const n = 1;"]) { isolate, _ async throws in
+            let missing = try await #require(throws: RuntimeError.self) { try await isolate.call("fetch", export: "Nope") }
+            #expect(missing.message == #"Worker "test" has no export named "Nope"."#)
+            let method = try await #require(throws: RuntimeError.self) { try await isolate.call("queue") }
+            #expect(method.message == #"Export "default" of worker "test" has no method "queue"."#)
+        }
+    }
+}
