@@ -11,11 +11,13 @@ let package = Package(
         .library(name: "KindlingRuntime", targets: ["KindlingRuntime"]),
         .library(name: "KindlingBindings", targets: ["KindlingBindings"]),
         .library(name: "KindlingTesting", targets: ["KindlingTesting"]),
+        .library(name: "KindlingHTTP", targets: ["KindlingHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
@@ -48,11 +50,25 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         // Each binding kind's JavaScript half (e.g. KV/kv-namespace.js) is embedded like the prelude.
-        .target(name: "KindlingBindings", dependencies: ["KindlingStorage"], plugins: ["EmbedFiles"]),
+        .target(name: "KindlingBindings", dependencies: ["KindlingStorage", "KindlingRuntime"], plugins: ["EmbedFiles"]),
         // The public API: a Kindling instance, its workers, the dispatcher and router.
         .target(
             name: "Kindling",
-            dependencies: ["KindlingBindings", "KindlingStorage", .product(name: "HTTPTypes", package: "swift-http-types")]
+            dependencies: [
+                "KindlingBindings", "KindlingStorage", "KindlingRuntime",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP/1.1 front end: SwiftNIO below, swift-http-types and an `HTTPResponder` above.
+        .target(
+            name: "KindlingHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .target(name: "KindlingTesting", dependencies: ["KindlingStorage", "KindlingBindings"]),
         .executableTarget(
@@ -64,7 +80,17 @@ let package = Package(
             ]
         ),
         // Release-built benchmark command behind `make bench`.
-        .executableTarget(name: "KindlingBenchmarks", dependencies: ["KindlingBindings", "KindlingStorage", "CSQLite"]),
+        .executableTarget(
+            name: "KindlingBenchmarks",
+            dependencies: [
+                "KindlingBindings", "KindlingStorage", "CSQLite",
+                "KindlingHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
 
         // Snapshots/ holds the expected schema, read by path from the tests (not a resource).
         .testTarget(
@@ -77,6 +103,15 @@ let package = Package(
         .testTarget(
             name: "KindlingRuntimeTests",
             dependencies: ["KindlingRuntime", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "KindlingHTTPTests",
+            dependencies: [
+                "KindlingHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         // A child process for multi-process and crash tests (see its main.swift).
         .executableTarget(name: "KindlingTestHelper", dependencies: ["KindlingBindings", "KindlingStorage"]),

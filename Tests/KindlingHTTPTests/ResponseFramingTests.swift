@@ -1,0 +1,110 @@
+import HTTPTypes
+import NIOHTTP1
+import Testing
+
+@testable import KindlingHTTP
+
+/// The head conversion as plain values: which framing a response gets and which headers the server owns.
+@Suite("Response framing and header policy")
+struct ResponseFramingTests {
+    private func convert(
+        _ response: HTTPResponse,
+        bodyLength: Int? = nil,
+        isHead: Bool = false,
+        version: HTTPVersion = .http1_1,
+        keepAlive: Bool = true,
+        serverName: String? = nil
+    ) -> (head: HTTPResponseHead, framing: BodyFraming) {
+        HTTPResponseHead.converting(
+            response,
+            bodyLength: bodyLength,
+            isHead: isHead,
+            version: version,
+            keepAlive: keepAlive,
+            date: "Sun, 06 Nov 1994 08:49:37 GMT",
+            serverName: serverName
+        )
+    }
+
+    @Test("a full body sets Content-Length from its real size, replacing a wrong one")
+    func fullBody() {
+        let (head, framing) = convert(HTTPResponse(status: .ok, headerFields: [.contentLength: "99"]), bodyLength: 5)
+        #expect(framing == .length(5))
+        #expect(head.headers["content-length"] == ["5"])
+        #expect(head.headers["transfer-encoding"].isEmpty)
+    }
+
+    @Test("a streamed body without a length is chunked on HTTP/1.1 and ends by close on HTTP/1.0")
+    func streamedFraming() {
+        let (head11, framing11) = convert(HTTPResponse(status: .ok))
+        #expect(framing11 == .chunked)
+        #expect(head11.headers["transfer-encoding"] == ["chunked"])
+        #expect(head11.headers["connection"].isEmpty)
+
+        let (head10, framing10) = convert(HTTPResponse(status: .ok), version: .http1_0)
+        #expect(framing10 == .untilClose)
+        #expect(head10.headers["connection"] == ["close"])
+    }
+
+    @Test("HEAD keeps Content-Length but sends no body; without a length it is not chunked")
+    func headRequests() {
+        let (sized, sizedFraming) = convert(HTTPResponse(status: .ok), bodyLength: 12, isHead: true)
+        #expect(sizedFraming == .none)
+        #expect(sized.headers["content-length"] == ["12"])
+
+        let (streamed, streamedFraming) = convert(HTTPResponse(status: .ok), isHead: true)
+        #expect(streamedFraming == .none)
+        #expect(streamed.headers["transfer-encoding"].isEmpty)
+    }
+
+    @Test("204 and 304 carry no body framing", arguments: [204, 304])
+    func noBodyStatuses(code: Int) {
+        let (head, framing) = convert(HTTPResponse(status: .init(code: code)), bodyLength: 0)
+        #expect(framing == .none)
+        #expect(head.headers["transfer-encoding"].isEmpty)
+        if code == 204 { #expect(head.headers["content-length"].isEmpty) }
+    }
+
+    @Test("the server owns Transfer-Encoding and Connection; Date is added unless present; Server only if set")
+    func headerPolicy() {
+        let response = HTTPResponse(
+            status: .ok,
+            headerFields: [.transferEncoding: "gzip", .connection: "upgrade", .contentType: "text/plain"]
+        )
+        let (head, _) = convert(response, bodyLength: 1, keepAlive: false)
+        #expect(head.headers["transfer-encoding"].isEmpty)
+        #expect(head.headers["connection"] == ["close"])
+        #expect(head.headers["content-type"] == ["text/plain"])
+        #expect(head.headers["date"] == ["Sun, 06 Nov 1994 08:49:37 GMT"])
+        #expect(head.headers["server"].isEmpty)
+
+        let (own, _) = convert(
+            HTTPResponse(status: .ok, headerFields: [.date: "yesterday", .server: "mine"]),
+            bodyLength: 0,
+            serverName: "kindling"
+        )
+        #expect(own.headers["date"] == ["yesterday"])
+        #expect(own.headers["server"] == ["mine"])
+        let (named, _) = convert(HTTPResponse(status: .ok), bodyLength: 0, serverName: "kindling")
+        #expect(named.headers["server"] == ["kindling"])
+    }
+
+    @Test("HTTP/1.0 keep-alive is announced explicitly")
+    func http10KeepAlive() {
+        let (head, _) = convert(HTTPResponse(status: .ok), bodyLength: 2, version: .http1_0)
+        #expect(head.headers["connection"] == ["keep-alive"])
+    }
+
+    @Test("Date: IMF-fixdate as RFC 9110 shows it")
+    func dateFormat() {
+        #expect(HTTPDateCache.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+    }
+
+    @Test("status and reason phrase pass through unchanged")
+    func status() {
+        let (head, _) = convert(HTTPResponse(status: .init(code: 418, reasonPhrase: "I'm a teapot")), bodyLength: 0)
+        #expect(head.status.code == 418)
+        #expect(head.status.reasonPhrase == "I'm a teapot")
+    }
+}
