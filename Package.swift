@@ -55,8 +55,9 @@ let package = Package(
         .target(
             name: "Kindling",
             dependencies: [
-                "KindlingBindings", "KindlingStorage", "KindlingRuntime",
+                "KindlingBindings", "KindlingStorage", "KindlingRuntime", "KindlingHTTP",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

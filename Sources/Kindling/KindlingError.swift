@@ -8,6 +8,10 @@ public struct KindlingError: Error, Sendable, Hashable, CustomStringConvertible 
         /// Options that cannot describe a working instance (a duplicate worker name, a binding
         /// to a worker that does not exist, …).
         case invalidOptions
+        /// A worker's script failed to bundle or to load.
+        case workerFailed
+        /// A request went to a worker or entrypoint that cannot handle it.
+        case noHandler
         /// The instance was disposed.
         case disposed
     }

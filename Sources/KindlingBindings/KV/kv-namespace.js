@@ -3,8 +3,9 @@
 // synchronous and fast (SQLite on this thread); the methods here are async as on the platform,
 // so their errors arrive as rejections, never as synchronous throws.
 //
-// Evaluated once per isolate; returns the factory the worker loader calls for each binding.
-(() => {
+// Evaluated once per isolate; defines the (hidden) global factory KVBinding's ScriptArgument
+// calls, once per binding, with that binding's host object.
+Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
   const RESPONSE_TYPES = ["text", "arrayBuffer", "json", "stream"];
   const decoder = new TextDecoder();
 
@@ -137,4 +138,4 @@
 
   Object.defineProperty(KvNamespace.prototype, Symbol.toStringTag, { value: "KvNamespace" });
   return (host) => new KvNamespace(host);
-})();
+})() });

@@ -1,0 +1,67 @@
+import HTTPTypes
+import KindlingRuntime
+import Synchronization
+
+/// The thin layer between callers and workers: picks the worker for a request (routes, or a
+/// service binding's target) and hands the request over. Requests from `dispatchFetch`, from
+/// HTTP and from service bindings all pass through here.
+final class Dispatcher: Sendable {
+    let routes: RouteTable
+    private let workers = Mutex<[String: Worker]>([:])
+
+    init(routes: RouteTable) {
+        self.routes = routes
+    }
+
+    /// Makes `worker` reachable by name.
+    func add(_ worker: Worker) {
+        workers.withLock { $0[worker.name] = worker }
+    }
+
+    /// Removes every worker, for shutdown.
+    func removeAll() -> [Worker] {
+        workers.withLock { workers in
+            defer { workers = [:] }
+            return Array(workers.values)
+        }
+    }
+
+    /// Sends a request to the worker its URL routes to.
+    func fetch(routing request: KindlingRuntime.WorkerRequest) async throws -> KindlingRuntime.WorkerResponse {
+        try await fetch(request, worker: routes.worker(for: request.url), entrypoint: nil)
+    }
+
+    /// Sends a request to worker `name` (its `entrypoint` export, or the default one).
+    func fetch(_ request: KindlingRuntime.WorkerRequest, worker name: String, entrypoint: String?) async throws
+        -> KindlingRuntime.WorkerResponse
+    {
+        guard let worker = workers.withLock({ $0[name] }) else {
+            throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
+        }
+        return try await worker.fetch(request, entrypoint: entrypoint)
+    }
+
+    /// Runs the `scheduled` handler of the worker `url` routes to.
+    func scheduled(routing url: String, cron: String, scheduledTime: Double) async throws {
+        let name = routes.worker(for: url)
+        guard let worker = workers.withLock({ $0[name] }) else {
+            throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
+        }
+        try await worker.scheduled(cron: cron, scheduledTime: scheduledTime)
+    }
+
+    /// Where a service binding's `fetch` goes.
+    func send(_ target: ServiceBinding, _ request: KindlingRuntime.WorkerRequest) async throws
+        -> KindlingRuntime.WorkerResponse
+    {
+        switch target {
+        case .worker(let name):
+            return try await fetch(request, worker: name, entrypoint: nil)
+        case .entrypoint(let name, let entrypoint):
+            return try await fetch(request, worker: name, entrypoint: entrypoint)
+        case .handler(let handler):
+            let response = try await handler(WorkerRequest(request))
+            return try await KindlingRuntime.WorkerResponse(response)
+        }
+    }
+}

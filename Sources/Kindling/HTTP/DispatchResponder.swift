@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import KindlingHTTP
+import KindlingRuntime
+import Logging
+import NIOCore
+
+/// The HTTP front end's responder: turns each HTTP request into a worker request, routes it by
+/// its `Host` header, and writes the worker's response back. Uncaught worker errors become a
+/// 500 with an error page (HTML for browsers, plain text otherwise).
+struct DispatchResponder: HTTPResponder {
+    let dispatcher: Dispatcher
+    let logger: Logger
+    /// The largest body read into memory before dispatch (streaming bodies arrive with the
+    /// web-platform work).
+    let maxBodyBytes: Int
+
+    func respond(
+        to request: HTTPRequest, body: HTTPRequestBody, context: HTTPRequestContext, writer: HTTPResponseWriter
+    ) async throws {
+        let url = "http://\(request.authority ?? "localhost")\(request.path ?? "/")"
+        if let cron = ScheduledTrigger.cron(forPath: request.path ?? "/") {
+            try await runScheduled(cron: cron, url: url, writer: writer)
+            return
+        }
+        var bytes: [UInt8]? = nil
+        if body.expectedLength != 0 && request.method != .get && request.method != .head {
+            var buffer = try await body.collect(upTo: maxBodyBytes)
+            bytes = buffer.readBytes(length: buffer.readableBytes)
+        }
+        var headers = request.headerFields.map { KindlingRuntime.WorkerRequest.Header($0.name.rawName, $0.value) }
+        if let authority = request.authority { headers.insert(.init("host", authority), at: 0) }
+        let workerRequest = KindlingRuntime.WorkerRequest(
+            method: request.method.rawValue, url: url, headers: headers, body: bytes)
+        let response: KindlingRuntime.WorkerResponse
+        do {
+            response = try await dispatcher.fetch(routing: workerRequest)
+        } catch {
+            logger.error("\(request.method.rawValue) \(request.path ?? "/"): \(ErrorPage.summary(error))")
+            let page = ErrorPage(error: error, request: request)
+            try await writer.write(page.response, body: page.body)
+            return
+        }
+        var head = HTTPResponse(status: .init(code: response.status, reasonPhrase: response.statusText))
+        head.headerFields = HTTPFields(response.headers)
+        try await writer.write(head, body: ByteBuffer(bytes: response.body))
+    }
+
+    /// Runs the scheduled handler of the worker `url` routes to, as Miniflare's
+    /// `/cdn-cgi/mf/scheduled` and wrangler's `/__scheduled` do.
+    private func runScheduled(cron: String, url: String, writer: HTTPResponseWriter) async throws {
+        do {
+            try await dispatcher.scheduled(routing: url, cron: cron, scheduledTime: Date().timeIntervalSince1970 * 1000)
+            try await writer.write(HTTPResponse(status: .ok), body: "Ran scheduled event")
+        } catch {
+            try await writer.write(HTTPResponse(status: .internalServerError), body: "\(ErrorPage.summary(error))\n")
+        }
+    }
+
+    /// One line per request: `GET /path 200 OK (1.3 ms)`.
+    func exchangeDidFinish(_ exchange: HTTPExchange) {
+        let milliseconds = Double(exchange.duration.components.attoseconds) / 1e15
+            + Double(exchange.duration.components.seconds) * 1000
+        let status = exchange.status.map { "\($0.code) \($0.reasonPhrase)" } ?? "(no response)"
+        logger.info(
+            "\(exchange.request.method.rawValue) \(exchange.request.path ?? "/") \(status) (\(String(format: "%.1f", milliseconds)) ms)")
+    }
+}
+
+/// The paths that trigger a scheduled event instead of a fetch.
+enum ScheduledTrigger {
+    /// The cron of `/cdn-cgi/mf/scheduled?cron=…` or `/__scheduled?cron=…` (`* * * * *` when
+    /// not given), or `nil` for any other path.
+    static func cron(forPath path: String) -> String? {
+        let pathOnly = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        guard pathOnly == "/cdn-cgi/mf/scheduled" || pathOnly == "/__scheduled" else { return nil }
+        let query = URLComponents(string: path)?.queryItems ?? []
+        return query.first { $0.name == "cron" }?.value ?? "* * * * *"
+    }
+}

@@ -1,0 +1,130 @@
+public import HTTPTypes
+public import KindlingBindings
+import KindlingRuntime
+import KindlingStorage
+public import Logging
+import Synchronization
+
+/// A running set of workers: their isolates, their bindings over one SQLite store, and the
+/// dispatcher between them — Miniflare's `Miniflare` class in Swift.
+///
+/// ```swift
+/// let kindling = try await Kindling(KindlingOptions(workers: [
+///     WorkerOptions(name: "hello", script: "export default { fetch: () => new Response('hi') }"),
+/// ]))
+/// let response = try await kindling.dispatchFetch("http://localhost/")
+/// print(try await response.text())   // "hi"
+/// await kindling.dispose()
+/// ```
+public final class Kindling: Sendable {
+    private let dispatcher: Dispatcher
+    private let persistences: [KindlingStorage.Persistence]
+    private let kv: KVService
+    private let disposed = Mutex(false)
+
+    /// Bundles every worker, opens the store, starts each worker's isolate and loads its code.
+    ///
+    /// Nothing is written to the store unless every worker bundles: a syntax error stops start-up
+    /// first.
+    /// - Throws: ``KindlingError``: `.invalidOptions` or `.invalidRoute` for options that cannot
+    ///   work, `.workerFailed` for a script that does not bundle or load (with its message, file
+    ///   and line); a `StorageError` when the persistence directory cannot be used.
+    public init(_ options: KindlingOptions, logger: Logger = Logger(label: "kindling")) async throws {
+        let routes = try options.validated()
+        let code = try await Self.bundleAll(options.workers)
+        let persistence = try Self.open(options.persistence)
+        var persistences = [persistence]
+        let kvPersistence: KindlingStorage.Persistence
+        if let kvPersist = options.kvPersist, kvPersist != options.persistence {
+            do {
+                kvPersistence = try Self.open(kvPersist)
+            } catch {
+                persistence.shutdown()
+                throw error
+            }
+            persistences.append(kvPersistence)
+        } else {
+            kvPersistence = persistence
+        }
+        let kv = KVService(persistence: kvPersistence)
+        let dispatcher = Dispatcher(routes: routes)
+        // The dispatcher holds the workers whose bindings hold this closure; dispose() breaks the
+        // cycle by removing the workers.
+        let bindings = BindingFactory(kv: kv) { target, request in try await dispatcher.send(target, request) }
+        var started: [Worker] = []
+        do {
+            for (worker, code) in zip(options.workers, code) {
+                let running = try await Worker.start(worker, code: code, bindings: bindings, logger: logger)
+                started.append(running)
+                dispatcher.add(running)
+            }
+        } catch {
+            for worker in started { await worker.shutdown() }
+            for persistence in persistences { persistence.shutdown() }
+            throw error
+        }
+        self.dispatcher = dispatcher
+        self.persistences = persistences
+        self.kv = kv
+    }
+
+    /// Bundles every worker at once (esbuild runs as a child process, so this overlaps well).
+    private static func bundleAll(_ workers: [WorkerOptions]) async throws -> [Worker.Code] {
+        try await withThrowingTaskGroup(of: (Int, Worker.Code).self) { group in
+            for (index, worker) in workers.enumerated() {
+                group.addTask { (index, try await Worker.bundle(worker)) }
+            }
+            var code = [Worker.Code?](repeating: nil, count: workers.count)
+            for try await (index, bundled) in group { code[index] = bundled }
+            return code.map { $0! }
+        }
+    }
+
+    private static func open(_ persistence: KindlingOptions.Persistence) throws -> KindlingStorage.Persistence {
+        switch persistence {
+        case .temporary: try .temporary()
+        case .directory(let path): try .open(root: path)
+        }
+    }
+
+    /// Sends a request to the worker its URL routes to (the primary worker when no route matches),
+    /// as an HTTP request to `kindling dev` would be.
+    ///
+    /// - Returns: the worker's response.
+    /// - Throws: `ScriptError` when the worker throws or rejects (its message and a stack naming
+    ///   the user's file and line); ``KindlingError`` `.disposed` after ``dispose()``.
+    public func dispatchFetch(
+        _ url: String,
+        method: String = "GET",
+        headers: HTTPFields = [:],
+        body: WorkerBody = .empty
+    ) async throws -> WorkerResponse {
+        try checkOpen()
+        let request = try await KindlingRuntime.WorkerRequest(
+            WorkerRequest(url: url, method: method.uppercased(), headers: headers, body: body))
+        return WorkerResponse(try await dispatcher.fetch(routing: request))
+    }
+
+    /// The KV namespace named `name` (created on first use), for tests to seed and inspect.
+    public func getKVNamespace(_ name: String) throws -> KVNamespace {
+        try checkOpen()
+        return try kv.namespace(name)
+    }
+
+    /// Stops every worker and closes the store (deleting a temporary one). Safe to call twice.
+    public func dispose() async {
+        let first = disposed.withLock { disposed in
+            defer { disposed = true }
+            return !disposed
+        }
+        guard first else { return }
+        for worker in dispatcher.removeAll() { await worker.shutdown() }
+        for persistence in persistences { persistence.shutdown() }
+    }
+
+    private func checkOpen() throws(KindlingError) {
+        if disposed.withLock({ $0 }) {
+            throw KindlingError(code: .disposed, message: "This Kindling instance was disposed.")
+        }
+    }
+}
