@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "Kindling", "KindlingBindings", "KindlingStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

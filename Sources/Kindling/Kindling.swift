@@ -1,5 +1,7 @@
 public import HTTPTypes
 public import KindlingBindings
+import KindlingHTTP
+import NIOCore
 import KindlingRuntime
 import KindlingStorage
 public import Logging
@@ -20,15 +22,20 @@ public final class Kindling: Sendable {
     private let dispatcher: Dispatcher
     private let persistences: [KindlingStorage.Persistence]
     private let kv: KVService
+    private let server: HTTPServer?
     private let disposed = Mutex(false)
+    /// Where the HTTP server listens (`http://127.0.0.1:8787`), or `nil` when ``KindlingOptions/port``
+    /// was `nil`. With port 0, this names the port the system picked.
+    public let url: String?
 
     /// Bundles every worker, opens the store, starts each worker's isolate and loads its code.
     ///
     /// Nothing is written to the store unless every worker bundles: a syntax error stops start-up
-    /// first.
+    /// first. With a ``KindlingOptions/port``, the HTTP server is listening when this returns.
     /// - Throws: ``KindlingError``: `.invalidOptions` or `.invalidRoute` for options that cannot
     ///   work, `.workerFailed` for a script that does not bundle or load (with its message, file
-    ///   and line); a `StorageError` when the persistence directory cannot be used.
+    ///   and line); a `StorageError` when the persistence directory cannot be used; an
+    ///   `HTTPServerError` when the port is taken.
     public init(_ options: KindlingOptions, logger: Logger = Logger(label: "kindling")) async throws {
         let routes = try options.validated()
         let code = try await Self.bundleAll(options.workers)
@@ -57,6 +64,17 @@ public final class Kindling: Sendable {
                 let running = try await Worker.start(worker, code: code, bindings: bindings, logger: logger)
                 started.append(running)
                 dispatcher.add(running)
+            }
+            if let port = options.port {
+                let responder = DispatchResponder(dispatcher: dispatcher, logger: logger, maxBodyBytes: 100_000_000)
+                let server = HTTPServer(
+                    configuration: HTTPServerConfiguration(host: options.host, port: port), responder: responder)
+                let address = try await server.start()
+                self.server = server
+                self.url = "http://\(Self.urlHost(options.host)):\(address.port ?? port)"
+            } else {
+                self.server = nil
+                self.url = nil
             }
         } catch {
             for worker in started { await worker.shutdown() }
@@ -118,8 +136,14 @@ public final class Kindling: Sendable {
             return !disposed
         }
         guard first else { return }
+        await server?.shutdown()
         for worker in dispatcher.removeAll() { await worker.shutdown() }
         for persistence in persistences { persistence.shutdown() }
+    }
+
+    /// A host as a URL writes it (IPv6 literals in brackets).
+    private static func urlHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     private func checkOpen() throws(KindlingError) {

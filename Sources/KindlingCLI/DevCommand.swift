@@ -49,6 +49,25 @@ struct DevCommand: AsyncParsableCommand {
     )
     var kvPersist: String?
 
+    func run() async throws {
+        let (options, warnings) = try devConfiguration().options()
+        for warning in warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) }
+        let kindling: Kindling
+        do {
+            kindling = try await Kindling(options, logger: ConsoleLog.logger())
+        } catch let error as KindlingError {
+            throw CLIError(error.message)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let names = options.workers.map(\.name).joined(separator: ", ")
+        Output.current.line("Ready on \(kindling.url ?? "") (workers: \(names))")
+        // Finish in-flight requests and close the database cleanly on Ctrl-C or `kill`.
+        await Signals.wait(for: [SIGINT, SIGTERM])
+        Output.current.line("Shutting down…")
+        await kindling.dispose()
+    }
+
     /// Miniflare's `--kv-persist` may stand alone; ArgumentParser needs a value, so a bare flag
     /// is given the default directory before parsing.
     static func normalize(_ arguments: [String]) -> [String] {

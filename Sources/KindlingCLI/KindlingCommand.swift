@@ -12,7 +12,7 @@ struct KindlingCommand: AsyncParsableCommand {
             listed in the kindling_catalog table.
             """,
         version: KindlingVersion.current,
-        subcommands: [KVCommand.self]
+        subcommands: [DevCommand.self, KVCommand.self]
     )
 
     /// Runs the command line, after giving a bare `--kv-persist` its default directory.

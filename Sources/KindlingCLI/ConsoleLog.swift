@@ -1,0 +1,27 @@
+import Foundation
+import Logging
+
+/// Log output for `kindling dev`: one line per request and `console.log` lines tagged with
+/// the worker's name, on stderr, without swift-log's timestamp and label clutter.
+enum ConsoleLog {
+    static func logger() -> Logger {
+        Logger(label: "kindling") { _ in Handler() }
+    }
+
+    struct Handler: LogHandler {
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let worker = merged["worker.name"].map { "[\($0)] " } ?? ""
+            let level = event.level >= .warning ? "\(event.level): " : ""
+            FileHandle.standardError.write(Data("\(worker)\(level)\(event.message)\n".utf8))
+        }
+    }
+}
