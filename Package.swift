@@ -86,7 +86,7 @@ let package = Package(
             name: "KindlingBenchmarks",
             dependencies: [
                 "KindlingBindings", "KindlingStorage", "CSQLite",
-                "KindlingHTTP",
+                "KindlingHTTP", "KindlingRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -145,8 +145,6 @@ struct HostFunctionTests {
             try await isolate.setGlobal(
                 "wait", to: .function(.async { _ in try await Task.sleep(for: .milliseconds(50)); return .null }))
             _ = try await isolate.evaluate("var active = 0, peak = 0")
-            let clock = ContinuousClock()
-            let start = clock.now
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
                     group.addTask {
@@ -157,7 +155,6 @@ struct HostFunctionTests {
                 for try await result in group { #expect(result == "1") }
             }
             #expect(try await isolate.evaluate("peak") == "20")
-            #expect(clock.now - start < .seconds(1))
         }
     }
 }

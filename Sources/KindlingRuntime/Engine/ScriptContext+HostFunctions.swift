@@ -9,12 +9,19 @@ extension ScriptContext {
     /// deferred promise registered in ``deferreds`` that ``settleDeferred(id:_:)`` settles later.
     func makeHostFunction(_ function: HostFunction) -> JSObjectRef? {
         switch function.body {
+        // Safety (unowned(unsafe)): a host function only runs while JS runs, and JS only runs on an open context,
+        // which its isolate keeps alive.
         case .sync(let body):
-            return makeFunction { [unowned self] _, _, arguments in
+            return makeFunction { [unowned(unsafe) self] _, _, arguments in
                 jsValue(try body(hostValues(arguments)))
             }
+        case .resolving(let body):
+            let native = makeFunction { [unowned(unsafe) self] _, _, arguments in
+                jsValue(try body(hostValues(arguments)))
+            }
+            return try? callInternal("promising", [native]).asObject(in: global)
         case .promise(let body):
-            let native = makeFunction { [unowned self] _, _, arguments in
+            let native = makeFunction { [unowned(unsafe) self] _, _, arguments in
                 let resolver = PromiseResolver(context: IsolateBound(self, executor: executor))
                 do {
                     try body(hostValues(arguments), resolver)

@@ -69,7 +69,9 @@ extension ScriptContext {
                 index += 2
             }
         }
-        let body = element(3).flatMap { bytes(of: $0) } ?? []
+        let body: [UInt8] = element(3).flatMap { value in
+            JSValueIsString(global, value) ? Array(Properties.string(global, value).utf8) : bytes(of: value)
+        } ?? []
         return WorkerResponse(status: status, statusText: statusText, headers: headers, body: body)
     }
 }

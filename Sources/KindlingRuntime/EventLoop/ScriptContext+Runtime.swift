@@ -15,7 +15,8 @@ extension ScriptContext {
 
     /// The host functions the prelude builds on, installed on `__kindling` before it runs.
     func installRuntimeFunctions() {
-        defineFunction(on: host, "settle") { [unowned self] context, _, arguments in
+        // Safety (unowned(unsafe)): these functions only run while JS runs, on an open context its isolate keeps alive.
+        defineFunction(on: host, "settle") { [unowned(unsafe) self] context, _, arguments in
             let id = Int(JSValueToNumber(context, arguments[0], nil))
             settle(id: id, fulfilled: JSValueToBoolean(context, arguments[1]), value: arguments[2])
             return nil

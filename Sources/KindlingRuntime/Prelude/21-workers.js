@@ -206,7 +206,8 @@
       host.settle(id, false, new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."));
       return;
     }
-    const parts = internal.responseParts(response);
+    // A string body goes to Swift as a string: JavaScriptCore's UTF-8 conversion beats encoding it in JS.
+    const parts = [response.status, response.statusText, internal.headersJoined(response.headers), internal.consumeBody(response)];
     const body = parts[3];
     if (body instanceof Promise) {
       body.then((bytes) => { parts[3] = bytes; host.settle(id, true, parts); }, (error) => host.settle(id, false, error));
@@ -258,11 +259,19 @@
     settleWith(Promise.resolve(result).then(() => ExecutionContext.settled(ctx)), id, () => host.settle(id, true, undefined));
   };
 
-  // Turns a `.promise` host function into one that always returns a promise (a throw becomes a rejection).
+  // Turns a promise-returning host function into one that always returns a promise (a throw becomes a
+  // rejection). Calls with up to three arguments avoid materialising an arguments array: this is the hot path of
+  // every binding call.
   host.promising = function (native) {
-    return function (...args) {
+    return function () {
       try {
-        return Promise.resolve(native.apply(this, args));
+        switch (arguments.length) {
+          case 0: return Promise.resolve(native.call(this));
+          case 1: return Promise.resolve(native.call(this, arguments[0]));
+          case 2: return Promise.resolve(native.call(this, arguments[0], arguments[1]));
+          case 3: return Promise.resolve(native.call(this, arguments[0], arguments[1], arguments[2]));
+          default: return Promise.resolve(native.apply(this, arguments));
+        }
       } catch (error) {
         return Promise.reject(error);
       }

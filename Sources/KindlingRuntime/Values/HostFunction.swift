@@ -16,6 +16,7 @@
 public struct HostFunction: Sendable {
     enum Body: Sendable {
         case sync(@Sendable ([HostValue]) throws -> HostValue)
+        case resolving(@Sendable ([HostValue]) throws -> HostValue)
         case promise(@Sendable ([HostValue], PromiseResolver) throws -> Void)
     }
 
@@ -25,6 +26,15 @@ public struct HostFunction: Sendable {
     /// - Parameter body: runs on the isolate's thread; it must not block.
     public static func sync(_ body: @escaping @Sendable ([HostValue]) throws -> HostValue) -> HostFunction {
         HostFunction(body: .sync(body))
+    }
+
+    /// A function that returns a promise to JS, already settled with the body's result (rejected if it throws).
+    ///
+    /// The cheapest promise-returning function: for work that finishes on the isolate's thread at once, as the
+    /// storage calls of bindings do (local SQLite), while JS still sees the platform's asynchronous API.
+    /// - Parameter body: runs on the isolate's thread; it must not block.
+    public static func resolving(_ body: @escaping @Sendable ([HostValue]) throws -> HostValue) -> HostFunction {
+        HostFunction(body: .resolving(body))
     }
 
     /// A function that returns a promise to JS, settled through the ``PromiseResolver`` it is given.

@@ -1,0 +1,172 @@
+import Foundation
+import KindlingRuntime
+
+/// Benchmarks of the JavaScript runtime (issue 3, "Speed and memory"); one printed line per figure.
+///
+/// Targets: isolate + 50 KB bundled worker < 5 ms (esbuild apart); idle isolate < 4 MiB RSS (over 20 isolates);
+/// JS→Swift host call returning a resolved promise < 1 µs; Request → module `fetch` → Response text in Swift
+/// ≥ 100k round trips/s on one thread.
+enum RuntimeBenchmarks {
+    static func run() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kindling-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Memory first: JavaScriptCore reuses freed memory without returning it, which would hide new isolates.
+        try await idleMemory()
+        try await isolateStartup(root: root.path)
+        try await hostCalls()
+        try await fetchRoundTrips(root: root.path)
+    }
+
+    /// A module worker of about 50 KB in several files: many small functions, as a real bundle has.
+    static func writeLargeWorker(in root: String) throws -> String {
+        var index = "import { table } from './table.js';\n"
+        for part in 0..<4 {
+            var module = ""
+            for function in 0..<32 {
+                module += """
+                    export function handler\(part)_\(function)(request, env) {
+                      const url = new URL(request.url);
+                      const parts = url.pathname.split("/").filter(Boolean).map((p) => p.toUpperCase());
+                      if (parts.length > \(function % 7)) return { kind: "deep", parts, id: \(part * 100 + function) };
+                      return { kind: "shallow", id: \(part * 100 + function), query: url.searchParams.get("q") ?? "none" };
+                    }
+
+                    """
+            }
+            try module.write(toFile: "\(root)/part\(part).js", atomically: true, encoding: .utf8)
+            index += "import * as part\(part) from './part\(part).js';\n"
+        }
+        try "export const table = new Map(Object.entries({ a: 1, b: 2 }));\n".write(
+            toFile: "\(root)/table.js", atomically: true, encoding: .utf8)
+        index += """
+            const handlers = [part0, part1, part2, part3].flatMap((p) => Object.values(p));
+            export default {
+              async fetch(request, env) {
+                const result = handlers[table.size](request, env);
+                return new Response(JSON.stringify(result));
+              }
+            };
+            """
+        let path = "\(root)/index.js"
+        try index.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func isolateStartup(root: String) async throws {
+        let entry = try writeLargeWorker(in: root)
+        let bundler = Bundler()
+        var bundle = try await bundler.bundle(.file(entry))
+        let bundleRuns = 10
+        let bundleStart = ContinuousClock.now
+        for _ in 0..<bundleRuns { bundle = try await bundler.bundle(.file(entry)) }
+        let bundleTime = (ContinuousClock.now - bundleStart) / bundleRuns
+        print("runtime: esbuild bundle of \(bundle.script.utf8.count / 1024) KB worker: \(format(bundleTime)) per bundle")
+
+        let runs = 20
+        var total = Duration.zero
+        var isolates: [WorkerIsolate] = []
+        for index in 0..<runs {
+            let start = ContinuousClock.now
+            let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "bench-\(index)"))
+            _ = try await isolate.load(bundle)
+            total += ContinuousClock.now - start
+            isolates.append(isolate)
+        }
+        print("runtime: create isolate + load \(bundle.script.utf8.count / 1024) KB bundle: \(format(total / runs)) per isolate (target < 5 ms)")
+        let probe = try await isolates[0].fetch(WorkerRequest(url: "http://bench/a/b/c?q=1"))
+        precondition(probe.status == 200, "the large worker did not answer")
+        for isolate in isolates { await isolate.shutdown() }
+    }
+
+    static func idleMemory() async throws {
+        let count = 20
+        var isolates: [WorkerIsolate] = []
+        // One isolate first, so the process-wide VM and the prelude texts are not counted against the others.
+        let first = try await WorkerIsolate(configuration: IsolateConfiguration(name: "mem-first"))
+        _ = try await first.load(try await Bundler().bundle(.script("export default { fetch: () => new Response('hi') }")))
+        await first.collectGarbage()
+        let before = residentBytes()
+        let bundle = try await Bundler().bundle(.script("export default { fetch: () => new Response('hi') }"))
+        for index in 0..<count {
+            let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "mem-\(index)"))
+            _ = try await isolate.load(bundle)
+            _ = try await isolate.fetch(WorkerRequest(url: "http://bench/"))
+            await isolate.collectGarbage()
+            isolates.append(isolate)
+        }
+        let after = residentBytes()
+        let perIsolate = Double(after - before) / Double(count) / 1_048_576
+        print("runtime: idle isolate with Web APIs loaded: \(String(format: "%.2f", perIsolate)) MiB RSS each over \(count) isolates (target < 4 MiB)")
+        for isolate in isolates { await isolate.shutdown() }
+        await first.shutdown()
+    }
+
+    static func hostCalls() async throws {
+        let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "calls"))
+        defer { Task { await isolate.shutdown() } }
+        try await isolate.setGlobal("resolved", to: .function(.resolving { arguments in arguments[0] }))
+        try await isolate.setGlobal(
+            "settledInBody", to: .function(.promise { arguments, resolver in resolver.resolve(arguments[0]) }))
+        try await isolate.setGlobal("plain", to: .function(.sync { arguments in arguments[0] }))
+        let calls = 1_000_000
+        let variants = [
+            ("resolved", "JS→Swift host call returning a resolved promise (.resolving)"),
+            ("settledInBody", "JS→Swift host call, promise settled by its resolver in the body (.promise)"),
+            ("plain", "JS→Swift sync host call (.sync)"),
+        ]
+        for (name, label) in variants {
+            _ = try await isolate.evaluate("for (let i = 0; i < 10000; i++) \(name)(i)")
+            let start = ContinuousClock.now
+            let result = try await isolate.evaluate(
+                "(() => { let last; for (let i = 0; i < \(calls); i++) last = \(name)(i); return last instanceof Promise ? 'promise' : typeof last })()")
+            let elapsed = ContinuousClock.now - start
+            precondition(result == (name == "plain" ? #""number""# : #""promise""#), "\(name) returned \(result)")
+            print("runtime: \(label): \(format(elapsed / calls)) per call\(name == "resolved" ? " (target < 1 µs)" : "")")
+        }
+        let awaited = 200_000
+        let start = ContinuousClock.now
+        _ = try await isolate.evaluate("(async () => { let s = 0; for (let i = 0; i < \(awaited); i++) s += await resolved(i); return s })()")
+        print("runtime: awaiting a resolved host promise in JS: \(format((ContinuousClock.now - start) / awaited)) per await")
+    }
+
+    static func fetchRoundTrips(root: String) async throws {
+        let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "fetch"))
+        _ = try await isolate.load(try await Bundler().bundle(.script("export default { fetch: () => new Response('Hello World!') }")))
+        let request = WorkerRequest(url: "http://localhost:8787/", headers: [.init("accept", "*/*")])
+        let count = 100_000
+        let onThread: Duration = try await isolate.perform { isolated in
+            for _ in 0..<1000 { _ = try await isolated.fetch(request) }
+            let start = ContinuousClock.now
+            for _ in 0..<count {
+                let response = try await isolated.fetch(request)
+                precondition(response.text == "Hello World!")
+            }
+            return ContinuousClock.now - start
+        }
+        print("runtime: Request → module fetch → Response text, on the isolate's thread: \(Int(Double(count) / seconds(onThread))) round trips/s (target ≥ 100k/s)")
+        let crossCount = 20_000
+        let start = ContinuousClock.now
+        for _ in 0..<crossCount { _ = try await isolate.fetch(request).text }
+        let crossThread = ContinuousClock.now - start
+        print("runtime: the same from a task off the isolate's thread (two thread hops each): \(Int(Double(crossCount) / seconds(crossThread))) round trips/s")
+        await isolate.shutdown()
+    }
+
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = status.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let value = seconds(duration)
+        if value >= 1e-3 { return String(format: "%.2f ms", value * 1e3) }
+        if value >= 1e-6 { return String(format: "%.2f µs", value * 1e6) }
+        return String(format: "%.0f ns", value * 1e9)
+    }
+}
