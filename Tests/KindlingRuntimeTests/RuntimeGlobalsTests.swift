@@ -10,15 +10,17 @@ struct RuntimeGlobalsTests {
                 """
                 new Promise((resolve) => {
                   const order = [];
-                  setTimeout((tag) => order.push(tag), 30, "thirty");
-                  setTimeout((tag) => order.push(tag), 5, "five");
+                  // Delays far apart: a timer set later is due later than one set a few ms earlier with a
+                  // delay that much shorter, and a loaded machine may stall the script for a few ms.
+                  setTimeout((tag) => order.push(tag), 120, "later");
+                  setTimeout((tag) => order.push(tag), 60, "sooner");
                   const cancelled = setTimeout(() => order.push("cancelled"), 10);
                   clearTimeout(cancelled);
                   setTimeout(() => order.push("zero"));
-                  setTimeout(() => resolve(order), 60);
+                  setTimeout(() => resolve(order), 200);
                 })
                 """)
-            #expect(result == #"["zero","five","thirty"]"#)
+            #expect(result == #"["zero","sooner","later"]"#)
         }
     }
 

@@ -7,7 +7,7 @@ import Foundation
 /// order they were enqueued, on the thread. JavaScript may hold the thread for its whole CPU budget, which is why
 /// the isolate does not borrow a thread of the cooperative pool.
 final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
-    // Safety: `pending`, `running` and `threadID` are guarded by `condition`'s lock; `threadID` is also read
+    // Safety: `pending`, `running`, `idle` and `threadID` are guarded by `condition`'s lock; `threadID` is also read
     // unlocked by `isCurrent` once `started` has been signalled (it is written once, before that).
 
     private enum Work {
@@ -20,6 +20,8 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     private var running = true
     private var started = false
     private var finished = false
+    /// Whether the thread sleeps on `condition`; only then does `submit` need to wake it (a syscall).
+    private var idle = false
     private nonisolated(unsafe) var threadID: pthread_t?
 
     /// Starts the thread.
@@ -92,7 +94,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
             return
         }
         pending.append(work)
-        if pending.count == 1 { condition.signal() }
+        if idle { condition.signal() }
         condition.unlock()
     }
 
@@ -103,7 +105,11 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         condition.broadcast()
         var batch: [Work] = []
         while true {
-            while pending.isEmpty && running { condition.wait() }
+            while pending.isEmpty && running {
+                idle = true
+                condition.wait()
+                idle = false
+            }
             if pending.isEmpty && !running { break }
             swap(&batch, &pending)
             condition.unlock()

@@ -62,10 +62,11 @@ extension ScriptContext {
         let joined = element(2).flatMap { Properties.stringIfString(global, $0) } ?? ""
         var headers: [WorkerRequest.Header] = []
         if !joined.isEmpty {
-            let fields = joined.split(separator: "\0", omittingEmptySubsequences: false)
+            // Split on the NUL bytes of the UTF-8 view: Character-wise splitting costs more than the JS call.
+            let fields = joined.utf8.split(separator: 0, omittingEmptySubsequences: false)
             var index = 0
             while index + 1 < fields.count {
-                headers.append(WorkerRequest.Header(String(fields[index]), String(fields[index + 1])))
+                headers.append(WorkerRequest.Header(String(Substring(fields[index])), String(Substring(fields[index + 1]))))
                 index += 2
             }
         }

@@ -1,10 +1,17 @@
 import CJavaScriptCore
+import Foundation
 
 /// Conversions between Swift strings and `JSStringRef`, using the UTF-8 entry points (the fast path on this build).
 enum JSStrings {
     /// Creates a `JSStringRef` the caller must release (`JSStringRelease`).
     static func make(_ string: String) -> JSStringRef {
-        if string.utf8.contains(0) {
+        var copy = string
+        // JSStringCreateWithUTF8CString stops at a NUL, so strings that hold one go through UTF-16.
+        let hasNUL = copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        }
+        if hasNUL {
             let units = Array(string.utf16)
             return units.withUnsafeBufferPointer { JSStringCreateWithCharacters($0.baseAddress, $0.count) }
         }
