@@ -38,6 +38,9 @@ final class ScriptContext {
     private var decodedSourceMaps: [String: SourceMap] = [:]
     /// The loaded worker's exports object (protected), nil for a service-worker script or before loading.
     var workerExports: JSObjectRef?
+    /// Objects Swift keeps for later calls (protected), by ``ScriptObject`` id.
+    private(set) var keptObjects: [Int: JSObjectRef] = [:]
+    private var nextKeptID = 1
     /// The loaded worker's format; nil until a bundle is loaded.
     var loadedFormat: WorkerExports.Format?
     /// The bindings of `env`, kept to expose them as globals when a service-worker script is loaded.
@@ -134,6 +137,20 @@ final class ScriptContext {
         return id
     }
 
+    /// Protects `object` and returns the id that finds it in ``keptObjects``.
+    func keep(_ object: JSObjectRef) -> Int {
+        JSValueProtect(global, object)
+        let id = nextKeptID
+        nextKeptID += 1
+        keptObjects[id] = object
+        return id
+    }
+
+    /// Unprotects and drops kept object `id`.
+    func forget(_ id: Int) {
+        if let object = keptObjects.removeValue(forKey: id) { JSValueUnprotect(global, object) }
+    }
+
     /// Fails and forgets pending callback `id`, if it is still waiting.
     func fail(id: Int, _ error: ScriptError) {
         pending.removeValue(forKey: id)?(.failure(error))
@@ -191,6 +208,8 @@ final class ScriptContext {
             JSValueUnprotect(global, functions.reject)
         }
         deferreds.removeAll()
+        for object in keptObjects.values { JSValueUnprotect(global, object) }
+        keptObjects.removeAll()
         if let workerExports { JSValueUnprotect(global, workerExports) }
         if let internalObject { JSValueUnprotect(global, internalObject) }
         workerExports = nil

@@ -99,7 +99,7 @@ extension WorkerIsolate {
     }
 
     /// Calls prelude function `function` with `arguments` plus a fresh id, and waits until it settles that id.
-    private func settle<T: Sendable>(
+    func settle<T: Sendable>(
         _ function: String, _ arguments: [JSValueRef?], convert: @escaping (JSValueRef) -> T
     ) async throws -> T {
         let context = self.context

@@ -188,17 +188,39 @@
   }
   const settleValue = (value, id) => host.settle(id, true, value);
 
-  // Calls method `method` of export `name` (an object, or a class instantiated with (ctx, env)) with `args`.
+  // The object a call goes to: a new instance of a class export (constructed with (ctx, env), as workerd does for
+  // entrypoint classes), an object export, or (kind "instance") `exports` itself, an object Swift keeps.
+  function targetOf(exports, name, kind, ctx) {
+    if (kind === "class") return new exports[name](ctx, currentEnv);
+    if (kind === "instance") return exports;
+    return exports[name];
+  }
+  function methodOf(target, method) {
+    const fn = target[method];
+    if (typeof fn !== "function") throw new TypeError(`The object has no method "${method}".`);
+    return fn;
+  }
+
+  // Calls method `method` of the target with `args` (a function export is called itself).
   host.invoke = function (exports, name, kind, method, args, id) {
     let result;
     try {
-      const target = kind === "class" ? new exports[name](new ExecutionContext(), currentEnv) : exports[name];
-      result = kind === "function" ? target(...args) : target[method](...args);
+      if (kind === "function") {
+        result = exports[name](...args);
+      } else {
+        const target = targetOf(exports, name, kind, new ExecutionContext());
+        result = methodOf(target, method).apply(target, args);
+      }
     } catch (error) {
       host.settle(id, false, error);
       return;
     }
     settleWith(result, id, settleValue);
+  };
+
+  // `new exports[name](...args)`, for objects Swift keeps (Durable Object instances).
+  host.construct = function (exports, name, args) {
+    return new exports[name](...args);
   };
 
   function settleResponse(response, id) {
@@ -228,8 +250,9 @@
         dispatch(event);
         result = FetchEvent.response(event);
         if (result === undefined) throw new Error("No response! The \"fetch\" event listener did not call respondWith().");
-      } else if (kind === "class") {
-        result = new exports[name](ctx, currentEnv).fetch(request);
+      } else if (kind === "class" || kind === "instance") {
+        const target = targetOf(exports, name, kind, ctx);
+        result = methodOf(target, "fetch").call(target, request);
       } else {
         result = exports[name].fetch(request, currentEnv, ctx);
       }
