@@ -97,6 +97,43 @@ struct URLConformanceTests {
         #expect(Double(counts.passed) >= 0.90 * Double(counts.total))
     }
 
+    @Test(
+        "toascii.json: at least 90% of the hosts go through IDNA as expected",
+        .enabled(if: WPTURLData.text("toascii.json") != nil, "toascii.json not found"))
+    func toASCII() async throws {
+        let data = try #require(WPTURLData.text("toascii.json"))
+        let result = try await evaluateWebAPI(
+            """
+            (() => {
+              const data = \(data);
+              let passed = 0, total = 0;
+              const failures = [];
+              for (const t of data) {
+                if (typeof t === "string") continue;
+                total++;
+                let ok;
+                try {
+                  // Through the parser and through the host setter, which must agree.
+                  const url = new URL(`https://${t.input}/x`);
+                  ok = t.output !== null && url.host === t.output;
+                  const other = new URL("https://x/");
+                  other.host = t.input;
+                  if (ok) ok = other.host === t.output;
+                } catch (e) {
+                  ok = t.output === null && e instanceof TypeError;
+                }
+                if (ok) passed++; else if (failures.length < 20) failures.push([t.input, t.output]);
+              }
+              return { passed, total, failures };
+            })()
+            """)
+        let counts = try JSONDecoder().decode(Counts.self, from: Data(result.utf8))
+        print("WPT toascii.json: \(counts.passed)/\(counts.total) passed")
+        if !counts.failures.isEmpty { print("failures: \(counts.failures)") }
+        #expect(counts.total > 40)
+        #expect(Double(counts.passed) >= 0.90 * Double(counts.total))
+    }
+
     struct Counts: Decodable {
         let passed: Int
         let total: Int

@@ -567,73 +567,75 @@
       };
     }
 
-    #check() {
-      if (!(#url in this)) throw new TypeError("Illegal invocation");
-      return this.#url;
+    static #check(self) {
+      if (self === null || (typeof self !== "object" && typeof self !== "function") || !(#url in self)) {
+        throw new TypeError("Illegal invocation");
+      }
+      return self.#url;
     }
     #resetQuery() {
       if (this.#query !== null) internal.setSearchParamsList(this.#query, this.#url.query ?? "");
     }
 
     get href() {
-      return serializeURL(this.#check());
+      return serializeURL(URL.#check(this));
     }
     set href(value) {
-      this.#check();
+      URL.#check(this);
       const record = basicParse(toUSV(value), null);
       if (record === null) throw new TypeError(`Invalid URL string.`);
       this.#url = record;
       this.#resetQuery();
     }
     get origin() {
-      return serializeOrigin(this.#check());
+      return serializeOrigin(URL.#check(this));
     }
     get protocol() {
-      return this.#check().scheme + ":";
+      return URL.#check(this).scheme + ":";
     }
     set protocol(value) {
-      basicParse(toUSV(value) + ":", null, this.#check(), SCHEME_START);
+      basicParse(toUSV(value) + ":", null, URL.#check(this), SCHEME_START);
     }
     get username() {
-      return this.#check().username;
+      return URL.#check(this).username;
     }
     set username(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (cannotHaveCredentialsOrPort(url)) return;
       url.username = percentEncode(toUSV(value), USERINFO_SET);
     }
     get password() {
-      return this.#check().password;
+      return URL.#check(this).password;
     }
     set password(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (cannotHaveCredentialsOrPort(url)) return;
       url.password = percentEncode(toUSV(value), USERINFO_SET);
     }
     get host() {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (url.host === null) return "";
       return url.port === null ? url.host : url.host + ":" + url.port;
     }
     set host(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (hasOpaquePath(url)) return;
       basicParse(toUSV(value), null, url, HOST);
     }
     get hostname() {
-      return this.#check().host ?? "";
+      return URL.#check(this).host ?? "";
     }
     set hostname(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (hasOpaquePath(url)) return;
       basicParse(toUSV(value), null, url, HOSTNAME);
     }
     get port() {
-      const port = this.#check().port;
+      const port = URL.#check(this).port;
       return port === null ? "" : String(port);
     }
     set port(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (cannotHaveCredentialsOrPort(url)) return;
       value = toUSV(value);
       if (value === "") {
@@ -643,20 +645,20 @@
       basicParse(value, null, url, PORT);
     }
     get pathname() {
-      return serializePath(this.#check());
+      return serializePath(URL.#check(this));
     }
     set pathname(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       if (hasOpaquePath(url)) return;
       url.path = [];
       basicParse(toUSV(value), null, url, PATH_START);
     }
     get search() {
-      const q = this.#check().query;
+      const q = URL.#check(this).query;
       return q === null || q === "" ? "" : "?" + q;
     }
     set search(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       value = toUSV(value);
       if (value === "") {
         url.query = null;
@@ -669,16 +671,16 @@
       this.#resetQuery();
     }
     get searchParams() {
-      this.#check();
+      URL.#check(this);
       if (this.#query === null) this.#query = internal.newSearchParams(this.#url.query ?? "", this);
       return this.#query;
     }
     get hash() {
-      const f = this.#check().fragment;
+      const f = URL.#check(this).fragment;
       return f === null || f === "" ? "" : "#" + f;
     }
     set hash(value) {
-      const url = this.#check();
+      const url = URL.#check(this);
       value = toUSV(value);
       if (value === "") {
         url.fragment = null;
@@ -690,10 +692,10 @@
       basicParse(value, null, url, FRAGMENT);
     }
     toString() {
-      return serializeURL(this.#check());
+      return serializeURL(URL.#check(this));
     }
     toJSON() {
-      return serializeURL(this.#check());
+      return serializeURL(URL.#check(this));
     }
   }
   internal.exposeMembers(URL.prototype);

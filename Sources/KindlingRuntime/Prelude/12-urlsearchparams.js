@@ -98,25 +98,27 @@
       internal.isSearchParams = (v) => #list in Object(v);
     }
 
-    #check() {
-      if (!(#list in this)) throw new TypeError("Illegal invocation");
+    static #check(self) {
+      if (self === null || (typeof self !== "object" && typeof self !== "function") || !(#list in self)) {
+        throw new TypeError("Illegal invocation");
+      }
     }
     #update() {
       if (this.#url !== null) internal.updateURLQuery(this.#url, formURLEncode(this.#list));
     }
 
     get size() {
-      this.#check();
+      URLSearchParams.#check(this);
       return this.#list.length;
     }
     append(name, value) {
-      this.#check();
+      URLSearchParams.#check(this);
       internal.argCount(arguments.length, 2, "Failed to execute 'append' on 'URLSearchParams'");
       this.#list.push([toUSV(name), toUSV(value)]);
       this.#update();
     }
     delete(name, value = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       internal.argCount(arguments.length, 1, "Failed to execute 'delete' on 'URLSearchParams'");
       name = toUSV(name);
       if (value === undefined) {
@@ -128,20 +130,20 @@
       this.#update();
     }
     get(name) {
-      this.#check();
+      URLSearchParams.#check(this);
       internal.argCount(arguments.length, 1, "Failed to execute 'get' on 'URLSearchParams'");
       name = toUSV(name);
       for (const e of this.#list) if (e[0] === name) return e[1];
       return null;
     }
     getAll(name) {
-      this.#check();
+      URLSearchParams.#check(this);
       internal.argCount(arguments.length, 1, "Failed to execute 'getAll' on 'URLSearchParams'");
       name = toUSV(name);
       return this.#list.filter((e) => e[0] === name).map((e) => e[1]);
     }
     has(name, value = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       internal.argCount(arguments.length, 1, "Failed to execute 'has' on 'URLSearchParams'");
       name = toUSV(name);
       if (value === undefined) return this.#list.some((e) => e[0] === name);
@@ -149,7 +151,7 @@
       return this.#list.some((e) => e[0] === name && e[1] === value);
     }
     set(name, value) {
-      this.#check();
+      URLSearchParams.#check(this);
       internal.argCount(arguments.length, 2, "Failed to execute 'set' on 'URLSearchParams'");
       name = toUSV(name);
       value = toUSV(value);
@@ -163,13 +165,13 @@
       this.#update();
     }
     sort() {
-      this.#check();
+      URLSearchParams.#check(this);
       // Array.prototype.sort is stable; < on strings compares UTF-16 code units, as required.
       this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       this.#update();
     }
     forEach(callback, thisArg = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       if (typeof callback !== "function") {
         throw new TypeError("Failed to execute 'forEach' on 'URLSearchParams': parameter 1 is not of type 'Function'.");
       }
@@ -179,19 +181,19 @@
       }
     }
     entries() {
-      this.#check();
+      URLSearchParams.#check(this);
       return makeIterator(this, "entries");
     }
     keys() {
-      this.#check();
+      URLSearchParams.#check(this);
       return makeIterator(this, "keys");
     }
     values() {
-      this.#check();
+      URLSearchParams.#check(this);
       return makeIterator(this, "values");
     }
     toString() {
-      this.#check();
+      URLSearchParams.#check(this);
       return formURLEncode(this.#list);
     }
   }

@@ -29,7 +29,8 @@
   const abDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached")?.get;
   const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable")?.get;
   const abMaxByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "maxByteLength")?.get;
-  const sabByteLength = typeof SharedArrayBuffer === "function" ? getter(SharedArrayBuffer.prototype, "byteLength") : null;
+  const sabByteLength =
+    typeof SharedArrayBuffer === "function" ? getter(SharedArrayBuffer.prototype, "byteLength") : null;
   const typedArrayProto = getProto(Uint8Array.prototype);
   const typedArrayTag = getter(typedArrayProto, Symbol.toStringTag);
   const typedArrayBuffer = getter(typedArrayProto, "buffer");
@@ -175,13 +176,13 @@
         }
         break;
       case "[object Boolean]":
-        if (brandCheck(Boolean.prototype.valueOf, value)) return remember(memory, value, Object(Boolean.prototype.valueOf.call(value)));
+        if (brandCheck(Boolean.prototype.valueOf, value)) return remember(memory, value, wrap(Boolean, value));
         break;
       case "[object Number]":
-        if (brandCheck(Number.prototype.valueOf, value)) return remember(memory, value, Object(Number.prototype.valueOf.call(value)));
+        if (brandCheck(Number.prototype.valueOf, value)) return remember(memory, value, wrap(Number, value));
         break;
       case "[object String]":
-        if (brandCheck(String.prototype.valueOf, value)) return remember(memory, value, Object(String.prototype.valueOf.call(value)));
+        if (brandCheck(String.prototype.valueOf, value)) return remember(memory, value, wrap(String, value));
         break;
       case "[object Error]":
         return cloneErrorObject(value, memory);
@@ -215,13 +216,16 @@
         if (brandCheck(sabByteLength, value)) return remember(memory, value, value);
         break;
       case "BigInt":
-        if (brandCheck(BigInt.prototype.valueOf, value)) return remember(memory, value, Object(BigInt.prototype.valueOf.call(value)));
+        if (brandCheck(BigInt.prototype.valueOf, value)) return remember(memory, value, wrap(BigInt, value));
         break;
       case "Symbol": case "Promise": case "WeakMap": case "WeakSet": case "WeakRef":
         throw notCloneable(value);
     }
     return cloneObject(value, memory);
   }
+
+  // A new wrapper object around the primitive inside value (a Boolean/Number/String/BigInt object).
+  const wrap = (Type, value) => Object(Type.prototype.valueOf.call(value));
 
   function remember(memory, value, out) {
     memory.set(value, out);
@@ -264,11 +268,15 @@
     memory.set(value, out);
     const messageDesc = Object.getOwnPropertyDescriptor(value, "message");
     if (messageDesc !== undefined && "value" in messageDesc) {
-      Object.defineProperty(out, "message", { value: `${messageDesc.value}`, writable: true, enumerable: false, configurable: true });
+      Object.defineProperty(out, "message", {
+        value: `${messageDesc.value}`, writable: true, enumerable: false, configurable: true,
+      });
     }
     const stackDesc = Object.getOwnPropertyDescriptor(value, "stack");
     if (stackDesc !== undefined && "value" in stackDesc && typeof stackDesc.value === "string") {
-      Object.defineProperty(out, "stack", { value: stackDesc.value, writable: true, enumerable: false, configurable: true });
+      Object.defineProperty(out, "stack", {
+        value: stackDesc.value, writable: true, enumerable: false, configurable: true,
+      });
     } else {
       delete out.stack;
     }

@@ -19,14 +19,25 @@
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
 
-  const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const BAD_VALUE = /[\0\r\n]/;
   const IMMUTABLE = "Can't modify immutable headers.";
 
+  // Token characters: 1 = valid, 2 = valid upper-case letter.
+  const TOKEN_CHARS = new Uint8Array(128);
+  for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") TOKEN_CHARS[ch.charCodeAt(0)] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) TOKEN_CHARS[c] = 2;
   function normalizeName(name) {
     name = `${name}`;
-    if (!TOKEN.test(name)) throw new TypeError(`Invalid header name.`);
-    return name.toLowerCase();
+    const n = name.length;
+    let upper = false;
+    for (let i = 0; i < n; i++) {
+      const c = name.charCodeAt(i);
+      const kind = c < 128 ? TOKEN_CHARS[c] : 0;
+      if (kind === 0) throw new TypeError("Invalid header name.");
+      if (kind === 2) upper = true;
+    }
+    if (n === 0) throw new TypeError("Invalid header name.");
+    return upper ? name.toLowerCase() : name;
   }
   function normalizeValue(value) {
     value = `${value}`;
@@ -80,6 +91,13 @@
           this.#list.push(normalizeName(items[0]), normalizeValue(items[1]));
         }
       } else {
+        // Web IDL record conversion. Object.keys gives the enumerable string keys in the same
+        // order, so it is the fast path when no enumerable symbol key needs refusing.
+        const symbols = Object.getOwnPropertySymbols(init);
+        if (symbols.every((s) => !Object.prototype.propertyIsEnumerable.call(init, s))) {
+          for (const key of Object.keys(init)) this.#list.push(normalizeName(key), normalizeValue(init[key]));
+          return;
+        }
         for (const key of Reflect.ownKeys(init)) {
           const desc = Reflect.getOwnPropertyDescriptor(init, key);
           if (desc === undefined || !desc.enumerable) continue;
@@ -91,7 +109,10 @@
 
     static {
       internal.newHeaders = (flat, guard = "none") =>
-        new Headers(NEW_TRUSTED, { flat: typeof flat === "string" ? (flat === "" ? [] : flat.split("\0")) : flat, guard });
+        new Headers(NEW_TRUSTED, {
+          flat: typeof flat === "string" ? (flat === "" ? [] : flat.split("\0")) : flat,
+          guard,
+        });
       internal.headersFlat = (h) => h.#list;
       internal.headersJoined = (h) => h.#list.join("\0");
       internal.headersHas = (h, name) => h.#indexOf(name) >= 0;

@@ -60,17 +60,19 @@
       };
     }
 
-    #check() {
-      if (!(#source in this)) throw new TypeError("Illegal invocation");
+    static #check(self) {
+      if (self === null || (typeof self !== "object" && typeof self !== "function") || !(#source in self)) {
+        throw new TypeError("Illegal invocation");
+      }
     }
 
     get locked() {
-      this.#check();
+      BodyStream.#check(this);
       return this.#reader !== null;
     }
 
     getReader(options = undefined) {
-      this.#check();
+      BodyStream.#check(this);
       if (options !== undefined && options !== null && options.mode !== undefined) {
         if (`${options.mode}` !== "byob") {
           throw new TypeError(`Failed to execute 'getReader' on 'ReadableStream': '${options.mode}' is not a valid value for mode.`);
@@ -84,7 +86,7 @@
     }
 
     cancel(reason = undefined) {
-      this.#check();
+      BodyStream.#check(this);
       if (this.#reader !== null) return Promise.reject(new TypeError(LOCKED));
       internal.cancelOwnStream(this);
       return Promise.resolve(undefined);
@@ -92,7 +94,7 @@
 
     // Both branches share the (immutable) source; this stream becomes locked and disturbed.
     tee() {
-      this.#check();
+      BodyStream.#check(this);
       if (this.#reader !== null) throw new TypeError(LOCKED);
       const source = this.#source;
       const disturbed = this.#disturbed;
@@ -103,7 +105,7 @@
     }
 
     values(options = undefined) {
-      this.#check();
+      BodyStream.#check(this);
       const reader = this.getReader();
       const preventCancel = options !== undefined && options !== null && !!options.preventCancel;
       const it = { [Symbol.asyncIterator]() { return this; } };
@@ -135,10 +137,12 @@
       });
     }
 
-    #check() {
-      if (!(#stream in this)) throw new TypeError("Illegal invocation");
-      if (this.#stream === null) throw new TypeError("This ReadableStream reader has been released.");
-      return this.#stream;
+    static #check(self) {
+      if (self === null || (typeof self !== "object" && typeof self !== "function") || !(#stream in self)) {
+        throw new TypeError("Illegal invocation");
+      }
+      if (self.#stream === null) throw new TypeError("This ReadableStream reader has been released.");
+      return self.#stream;
     }
 
     get closed() {
@@ -149,7 +153,7 @@
     read() {
       let stream;
       try {
-        stream = this.#check();
+        stream = BodyStreamReader.#check(this);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -164,7 +168,7 @@
     cancel(reason = undefined) {
       let stream;
       try {
-        stream = this.#check();
+        stream = BodyStreamReader.#check(this);
       } catch (e) {
         return Promise.reject(e);
       }

@@ -140,7 +140,8 @@
         }
         // Only when the method or the body changed: a GET with a body passed through unchanged
         // from another Request (a proxied request) is allowed, as in workerd.
-        if ((initMethod !== undefined || initBody !== undefined) && source !== null && (method === "GET" || method === "HEAD")) {
+        const changed = initMethod !== undefined || initBody !== undefined;
+        if (changed && source !== null && (method === "GET" || method === "HEAD")) {
           throw new TypeError("Request with a GET or HEAD method cannot have a body.");
         }
       }

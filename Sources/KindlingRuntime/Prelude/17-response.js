@@ -144,7 +144,8 @@
         [source, contentType] = extractBody(body);
         if (NULL_BODY_STATUS.has(status)) {
           // workerd lets a zero-length buffer through as "no body"; anything else is an error.
-          if (typeof source === "string" ? source.length !== 0 : !(source instanceof Uint8Array) || source.length !== 0) {
+          const empty = (typeof source === "string" || source instanceof Uint8Array) && source.length === 0;
+          if (!empty) {
             throw new TypeError(NULL_BODY_MESSAGE);
           }
           source = null;
@@ -169,9 +170,14 @@
     static {
       internal.isResponse = (v) => v !== null && typeof v === "object" && #status in v;
       internal.newResponse = (status, statusText, headers, body, immutable = false, urlList = undefined) =>
-        new Response(NEW_TRUSTED, { status, statusText: statusText ?? null, headers, body: body ?? null, immutable, urlList });
+        new Response(NEW_TRUSTED, {
+          status, statusText: statusText ?? null, headers, body: body ?? null, immutable, urlList,
+        });
       internal.responseParts = (r) => [
-        r.#status, r.#statusText ?? defaultStatusText(r.#status), internal.headersJoined(r.#headers), internal.bodyBytes(r),
+        r.#status,
+        r.#statusText ?? defaultStatusText(r.#status),
+        internal.headersJoined(r.#headers),
+        internal.bodyBytes(r),
       ];
       internal.responseWebSocket = (r) => r.#webSocket;
     }
@@ -190,7 +196,9 @@
       const record = internal.parseURL(text);
       if (record === null) throw new TypeError(`Unable to parse URL: ${text}`);
       const location = internal.serializeURL(record);
-      return new Response(NEW_TRUSTED, { status: code, statusText: null, headers: ["location", location], body: null, immutable: true });
+      return new Response(NEW_TRUSTED, {
+        status: code, statusText: null, headers: ["location", location], body: null, immutable: true,
+      });
     }
 
     static json(data = undefined, init = undefined) {
