@@ -134,6 +134,29 @@ struct FetchDispatchTests {
         #expect(seen.withLock { $0 } == ["*/5 * * * *", 1_700_000_000_000, "late"])
     }
 
+    @Test("fetch answers before waitUntil work finishes; waitUntilSettled waits for it and logs its failures")
+    func waitUntil() async throws {
+        let log = CapturedLog()
+        let worker = """
+            export let done = [];
+            export default {
+              fetch(request, env, ctx) {
+                ctx.waitUntil(new Promise((resolve) => setTimeout(() => { done.push("slow"); resolve(); }, 50)));
+                ctx.waitUntil(Promise.reject(new Error("background failed")));
+                return new Response("early");
+              },
+              done() { return done; }
+            };
+            """
+        try await withWorker(["index.js": worker], configuration: IsolateConfiguration(name: "bg", logger: log.logger)) { isolate, _ async throws in
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/")).text == "early")
+            #expect(try await isolate.call("done") == [])
+            try await isolate.waitUntilSettled()
+            #expect(try await isolate.call("done") == ["slow"])
+        }
+        #expect(log.all.contains { $0.hasPrefix("error [bg] Uncaught Error: background failed") })
+    }
+
     @Test("calling a missing export or method is a noHandler RuntimeError")
     func missingExport() async throws {
         try await withWorker(["index.js": "export default { fetch() {} }; export const n = 1;"]) { isolate, _ async throws in

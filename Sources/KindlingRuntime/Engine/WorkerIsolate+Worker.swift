@@ -98,6 +98,15 @@ extension WorkerIsolate {
         _ = try await settle("scheduled", start) { _ in HostValue.undefined }
     }
 
+    /// Waits until every `ctx.waitUntil` promise of the worker has settled (including ones added meanwhile).
+    ///
+    /// ``fetch(_:export:)`` returns as soon as the `Response` is read, as on the platform, while `waitUntil` work
+    /// goes on; call this before shutting down, or in tests, to let it finish. Rejections are logged, not thrown.
+    public func waitUntilSettled() async throws {
+        try checkOpen()
+        _ = try await settle("drainWaitUntil", []) { _ in HostValue.undefined }
+    }
+
     /// Calls prelude function `function` with `arguments` plus a fresh id, and waits until it settles that id.
     func settle<T: Sendable>(
         _ function: String, _ arguments: [JSValueRef?], convert: @escaping (JSValueRef) -> T

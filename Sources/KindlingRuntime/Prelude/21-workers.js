@@ -27,6 +27,19 @@
     if (typeof globalThis.reportError === "function") globalThis.reportError(error);
   }
 
+  // Every waitUntil promise not yet settled, across requests, so Swift can wait for them (tests, shutdown).
+  const outstanding = new Set();
+  function track(promise) {
+    const tracked = Promise.resolve(promise).catch(report).finally(() => outstanding.delete(tracked));
+    outstanding.add(tracked);
+    return tracked;
+  }
+  // Settles (id) once every waitUntil promise made so far, and any they add meanwhile, has settled.
+  host.drainWaitUntil = function (id) {
+    const round = () => (outstanding.size === 0 ? undefined : Promise.all([...outstanding]).then(round));
+    Promise.resolve(round()).then(() => host.settle(id, true, undefined));
+  };
+
   class ExecutionContext {
     #waiting = [];
     constructor() {
@@ -34,7 +47,7 @@
     }
     waitUntil(promise) {
       if (!(this instanceof ExecutionContext)) throw new TypeError("Illegal invocation");
-      this.#waiting.push(Promise.resolve(promise).catch(report));
+      this.#waiting.push(track(promise));
     }
     passThroughOnException() {}
     static settled(ctx) {
@@ -72,7 +85,7 @@
   const workersModule = Object.freeze({
     WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget,
     get env() { return currentEnv; },
-    waitUntil(promise) { Promise.resolve(promise).catch(report); },
+    waitUntil(promise) { track(promise); },
   });
 
   const builtins = new Map([["cloudflare:workers", workersModule]]);
