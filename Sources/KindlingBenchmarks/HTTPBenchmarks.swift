@@ -20,39 +20,78 @@ enum HTTPBenchmarks {
         let duration = ProcessInfo.processInfo.environment["KINDLING_BENCH_WRK_DURATION"] ?? "10s"
 
         let bare = try await BareNIOServer.start()
-        let bareRate = try measure(wrk: wrk, port: bare.port, duration: duration)
+        let baseline = try measure(wrk: wrk, port: bare.port, duration: duration)
         try await bare.stop()
-        print(line("bare SwiftNIO hello world", bareRate))
+        print(line("bare SwiftNIO hello world", baseline))
 
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), responder: HelloResponder())
         let port = try await server.start().port ?? 0
-        let ourRate = try measure(wrk: wrk, port: port, duration: duration)
+        let ours = try measure(wrk: wrk, port: port, duration: duration)
         await server.shutdown()
-        print(line("KindlingHTTP hello world", ourRate))
+        print(line("KindlingHTTP hello world", ours))
 
-        let ratio = bareRate > 0 ? ourRate / bareRate * 100 : 0
+        let ratio = baseline.rate > 0 ? ours.rate / baseline.rate * 100 : 0
+        let cpuRatio = baseline.cpuPerRequest / ours.cpuPerRequest * 100
         print(
             "KindlingHTTP / bare SwiftNIO".padding(toLength: 32, withPad: " ", startingAt: 0)
-                + String(format: "%10.1f %%   (target ≥ 80 %%)", ratio)
+                + String(format: "%10.1f %% of the rate, %.1f %% by CPU per request   (target ≥ 80 %%)", ratio, cpuRatio)
         )
     }
 
-    private static func line(_ label: String, _ rate: Double) -> String {
-        label.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%10.0f req/s", rate)
+    private static func line(_ label: String, _ measurement: Measurement) -> String {
+        let microseconds = Double(measurement.cpuPerRequest.components.attoseconds) / 1e12
+            + Double(measurement.cpuPerRequest.components.seconds) * 1e6
+        return label.padding(toLength: 32, withPad: " ", startingAt: 0)
+            + String(format: "%10.0f req/s   %6.2f µs CPU/request", measurement.rate, microseconds)
     }
 
-    /// Runs a short warm-up, then the measured run; returns wrk's Requests/sec.
-    private static func measure(wrk: String, port: Int, duration: String) throws -> Double {
+    /// What one wrk run measured against one server.
+    struct Measurement {
+        /// wrk's Requests/sec.
+        var rate: Double
+        /// This process's CPU time (user + system, all threads) per request served: steadier than the rate on a
+        /// busy machine, since it does not count time spent waiting for a core.
+        var cpuPerRequest: Duration
+    }
+
+    /// Runs a short warm-up, then the measured run.
+    private static func measure(wrk: String, port: Int, duration: String) throws -> Measurement {
         let url = "http://127.0.0.1:\(port)/"
         _ = try runWrk(wrk, ["-t2", "-c64", "-d1s", url])
+        let cpuBefore = processCPUTime()
         let output = try runWrk(wrk, ["-t2", "-c64", "-d\(duration)", url])
-        guard let rate = parseRequestsPerSecond(output) else {
-            throw BenchmarkFailure(message: "could not read Requests/sec from wrk's output:\n\(output)")
+        let cpu = processCPUTime() - cpuBefore
+        guard let rate = parseRequestsPerSecond(output), let requests = parseRequestCount(output), requests > 0 else {
+            throw BenchmarkFailure(message: "could not read the request count from wrk's output:\n\(output)")
         }
         if let errors = output.split(separator: "\n").first(where: { $0.contains("Non-2xx") || $0.contains("errors:") }) {
             print("  wrk reported: \(errors.trimmingCharacters(in: .whitespaces))")
         }
-        return rate
+        return Measurement(rate: rate, cpuPerRequest: cpu / requests)
+    }
+
+    #if os(Linux)
+    private static let RUSAGE_SELF_WHO = RUSAGE_SELF.rawValue
+    #else
+    private static let RUSAGE_SELF_WHO = RUSAGE_SELF
+    #endif
+
+    /// User plus system CPU time of this process so far.
+    private static func processCPUTime() -> Duration {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF_WHO, &usage)
+        func duration(_ time: timeval) -> Duration {
+            .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec))
+        }
+        return duration(usage.ru_utime) + duration(usage.ru_stime)
+    }
+
+    /// The `N requests in …` count from wrk's summary.
+    static func parseRequestCount(_ output: String) -> Int? {
+        for line in output.split(separator: "\n") where line.contains(" requests in ") {
+            return Int(line.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        }
+        return nil
     }
 
     static func parseRequestsPerSecond(_ output: String) -> Double? {
@@ -91,7 +130,7 @@ enum HTTPBenchmarks {
 }
 
 /// KindlingHTTP's side: the fast path, one complete response.
-private struct HelloResponder: HTTPResponder {
+struct HelloResponder: HTTPResponder {
     func respond(
         to request: HTTPRequest,
         body: HTTPRequestBody,
@@ -103,7 +142,7 @@ private struct HelloResponder: HTTPResponder {
 }
 
 /// The baseline: hello world written directly on NIO's channel handlers, as in NIO's own examples.
-private struct BareNIOServer {
+struct BareNIOServer {
     let channel: any Channel
     var port: Int { self.channel.localAddress?.port ?? 0 }
 

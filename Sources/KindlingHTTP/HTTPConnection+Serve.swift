@@ -9,7 +9,7 @@ extension HTTPConnection {
     /// Runs on the connection's task. Returns normally in every case; I/O errors just end the connection.
     func serve(responder: any HTTPResponder, remoteAddress: SocketAddress?, localAddress: SocketAddress?) async {
         do {
-            while let part = try await self.iterator.next() {
+            while let part = try await self.bridge.next() {
                 guard case .head(let head) = part else {
                     return  // a body part with no head: the decoder would have failed; nothing sane to do
                 }
@@ -53,9 +53,10 @@ extension HTTPConnection {
         let generation = self.exchange.withLock { state in
             state.generation &+= 1
             state.active = true
+            state.busy = true
             state.version = head.version
             state.isHead = head.method == .HEAD
-            state.keepAlive = head.isKeepAlive
+            state.keepAlive = head.isKeepAlive && !state.quiescing
             state.bodyEnded = false
             state.reading = false
             state.bodyBytes = 0
@@ -117,6 +118,12 @@ extension HTTPConnection {
             keepConnection = false
         }
 
+        if self.exchange.withLock({ state in
+            state.busy = false
+            return state.quiescing
+        }) {
+            keepConnection = false
+        }
         responder.exchangeDidFinish(
             HTTPExchange(
                 request: request,
@@ -136,7 +143,7 @@ extension HTTPConnection {
     private func drainBody(continueSent: Bool) async throws -> Bool {
         guard continueSent else { return false }  // the client may be waiting for a 100 that never comes
         var discarded = 0
-        while let part = try await self.iterator.next() {
+        while let part = try await self.bridge.next() {
             switch part {
             case .body(let chunk):
                 discarded += chunk.readableBytes
@@ -177,10 +184,9 @@ extension HTTPConnection {
         }
         let isHead = self.exchange.withLock { $0.isHead }
         if isHead {
-            try await self.outbound.write(contentsOf: [.head(head), .end(nil)])
+            try self.bridge.write(.head(head), .end(nil))
         } else {
-            let body = self.allocator.buffer(string: text)
-            try await self.outbound.write(contentsOf: [.head(head), .body(.byteBuffer(body)), .end(nil)])
+            try self.bridge.write(.head(head), .body(.byteBuffer(self.allocator.buffer(string: text))), .end(nil))
         }
     }
 

@@ -5,31 +5,40 @@ import Synchronization
 
 /// The state one connection shares between its task, the request body and the response writer.
 ///
-/// The connection task handles one request at a time (``HTTPServerPipelineHandler`` holds pipelined requests
-/// back until the previous response has ended). Each request gets a new `generation`; bodies and writers carry
+/// The connection task handles one request at a time, reading the next head only after the previous response has
+/// ended, so pipelined requests are answered in order. (NIO's `HTTPServerPipelineHandler` is not used: it would stop
+/// and restart socket reads around every response that is not written inside `channelRead`, two `epoll_ctl` calls
+/// per request; NIOAsyncChannel's own back-pressure bounds what a pipelining client can queue.) Each request gets a new `generation`; bodies and writers carry
 /// the generation they were made for and fail once it has passed, so a responder cannot touch a later request.
-final class HTTPConnection: @unchecked Sendable {
-    // Safety: `iterator` is the one non-Sendable member. It is used by one task at a time: by the connection task
-    // while no responder runs, and by the single body reader that has set `exchange.reading` while one does. The
-    // connection task only resumes using it after checking, under the lock, that no read is in flight.
-    nonisolated(unsafe) var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
-
-    let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+final class HTTPConnection: Sendable {
+    /// The request parts in, the response parts out. Only one task reads at a time: the connection task while
+    /// no responder runs, or the single body reader that has set `exchange.reading` while one does.
+    let bridge: HTTPChannelBridge
     let configuration: HTTPServerConfiguration
     let allocator: ByteBufferAllocator
     let exchange: Mutex<Exchange>
 
-    init(
-        inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>,
-        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-        configuration: HTTPServerConfiguration,
-        allocator: ByteBufferAllocator
-    ) {
-        self.iterator = inbound.makeAsyncIterator()
-        self.outbound = outbound
+    var channel: any Channel { self.bridge.channel }
+
+    init(bridge: HTTPChannelBridge, configuration: HTTPServerConfiguration) {
+        self.bridge = bridge
         self.configuration = configuration
-        self.allocator = allocator
+        self.allocator = bridge.channel.allocator
         self.exchange = Mutex(Exchange())
+    }
+
+    /// Asks the connection to finish: an idle one closes now; a busy one closes after its current response, which
+    /// says `Connection: close` if its head has not been written yet.
+    func quiesce() {
+        let closeNow = self.exchange.withLock { state -> Bool in
+            state.quiescing = true
+            if state.busy {
+                state.keepAlive = false
+                return false
+            }
+            return true
+        }
+        if closeNow { self.channel.close(promise: nil) }
     }
 
     /// The state of the current request/response pair, guarded by `exchange`.
@@ -39,6 +48,9 @@ final class HTTPConnection: @unchecked Sendable {
 
         var generation: UInt64 = 0
         var active = false
+        /// Between a request head and the end of its response; shutdown closes only connections that are not.
+        var busy = false
+        var quiescing = false
         var version = HTTPVersion.http1_1
         var isHead = false
         var keepAlive = true
@@ -100,7 +112,7 @@ final class HTTPConnection: @unchecked Sendable {
         case .sendContinueThenRead:
             let version = self.exchange.withLock { $0.version }
             do {
-                try await self.outbound.write(.head(HTTPResponseHead(version: version, status: .continue)))
+                try self.bridge.write(.head(HTTPResponseHead(version: version, status: .continue)))
             } catch {
                 self.exchange.withLock {
                     $0.continueState = .sent
@@ -114,7 +126,7 @@ final class HTTPConnection: @unchecked Sendable {
 
         let part: HTTPServerRequestPart?
         do {
-            part = try await self.iterator.next()
+            part = try await self.bridge.next()
         } catch {
             self.exchange.withLock {
                 $0.reading = false
@@ -182,9 +194,9 @@ final class HTTPConnection: @unchecked Sendable {
             return converted
         }
         if framing == .none || body.readableBytes == 0 {
-            try await self.outbound.write(contentsOf: CollectionOfTwo(.head(head), .end(nil)))
+            try self.bridge.write(.head(head), .end(nil))
         } else {
-            try await self.outbound.write(contentsOf: CollectionOfThree(.head(head), .body(.byteBuffer(body)), .end(nil)))
+            try self.bridge.write(.head(head), .body(.byteBuffer(body)), .end(nil))
         }
     }
 
@@ -205,7 +217,7 @@ final class HTTPConnection: @unchecked Sendable {
             if converted.framing == .untilClose { state.mustClose = true }
             return converted.head
         }
-        try await self.outbound.write(.head(head))
+        try self.bridge.write(.head(head))
     }
 
     func writeBodyChunk(_ chunk: ByteBuffer, generation: UInt64) async throws {
@@ -223,7 +235,10 @@ final class HTTPConnection: @unchecked Sendable {
             }
             return state.framing != .none && chunk.readableBytes > 0
         }
-        if send { try await self.outbound.write(.body(.byteBuffer(chunk))) }
+        if send {
+            try self.bridge.write(.body(.byteBuffer(chunk)))
+            try await self.bridge.waitUntilWritable()
+        }
     }
 
     func finishBody(trailers: HTTPFields?, generation: UInt64) async throws {
@@ -250,40 +265,6 @@ final class HTTPConnection: @unchecked Sendable {
         if sendTrailers, let trailers {
             headers = HTTPHeaders(trailers.map { ($0.name.rawName, $0.value) })
         }
-        try await self.outbound.write(.end(headers))
-    }
-}
-
-/// Two parts written in one call without allocating an array.
-private struct CollectionOfTwo<Element>: RandomAccessCollection {
-    let first: Element
-    let second: Element
-    init(_ first: Element, _ second: Element) {
-        self.first = first
-        self.second = second
-    }
-    var startIndex: Int { 0 }
-    var endIndex: Int { 2 }
-    subscript(position: Int) -> Element { position == 0 ? self.first : self.second }
-}
-
-/// Three parts written in one call without allocating an array.
-private struct CollectionOfThree<Element>: RandomAccessCollection {
-    let first: Element
-    let second: Element
-    let third: Element
-    init(_ first: Element, _ second: Element, _ third: Element) {
-        self.first = first
-        self.second = second
-        self.third = third
-    }
-    var startIndex: Int { 0 }
-    var endIndex: Int { 3 }
-    subscript(position: Int) -> Element {
-        switch position {
-        case 0: self.first
-        case 1: self.second
-        default: self.third
-        }
+        try self.bridge.write(.end(headers))
     }
 }

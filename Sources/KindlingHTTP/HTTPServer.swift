@@ -72,7 +72,7 @@ public actor HTTPServer {
         }
         self.state = .starting
         let configuration = self.configuration
-        let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        let serverChannel: NIOAsyncChannel<HTTPChannelBridge, Never>
         do {
             serverChannel = try await ServerBootstrap(group: self.group)
                 .serverChannelOption(.backlog, value: configuration.backlog)
@@ -85,14 +85,14 @@ public actor HTTPServer {
                         var encoder = HTTPResponseEncoder.Configuration()
                         encoder.automaticallySetFramingHeaders = false
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: true,
+                            withPipeliningAssistance: false,  // requests are taken one at a time anyway
                             withErrorHandling: true,
                             withOutboundHeaderValidation: false,  // HTTPFields are validated when built
                             withEncoderConfiguration: encoder
                         )
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                            wrappingChannelSynchronously: channel
-                        )
+                        let bridge = HTTPChannelBridge(channel: channel)
+                        try channel.pipeline.syncOperations.addHandler(bridge)
+                        return bridge
                     }
                 }
         } catch {
@@ -175,7 +175,7 @@ public actor HTTPServer {
     }
 
     private static func acceptConnections(
-        _ serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
+        _ serverChannel: NIOAsyncChannel<HTTPChannelBridge, Never>,
         responder: any HTTPResponder,
         connections: ConnectionRegistry,
         configuration: HTTPServerConfiguration
@@ -204,27 +204,21 @@ public actor HTTPServer {
     }
 
     private static func serve(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+        _ bridge: HTTPChannelBridge,
         responder: any HTTPResponder,
         connections: ConnectionRegistry,
         configuration: HTTPServerConfiguration
     ) async {
-        let channel = connection.channel
-        connections.register(channel)
-        defer { connections.remove(channel) }
-        try? await connection.executeThenClose { inbound, outbound in
-            let state = HTTPConnection(
-                inbound: inbound,
-                outbound: outbound,
-                configuration: configuration,
-                allocator: channel.allocator
-            )
-            await state.serve(
-                responder: responder,
-                remoteAddress: channel.remoteAddress,
-                localAddress: channel.localAddress
-            )
-        }
+        let channel = bridge.channel
+        let connection = HTTPConnection(bridge: bridge, configuration: configuration)
+        connections.register(connection)
+        await connection.serve(
+            responder: responder,
+            remoteAddress: channel.remoteAddress,
+            localAddress: channel.localAddress
+        )
+        connections.remove(connection)
+        try? await channel.close()
     }
 
     private static func bindError(_ error: any Error, host: String, port: Int) -> HTTPServerError {
