@@ -157,6 +157,25 @@ struct ModuleTests {
         }
     }
 
+    @Test("a service worker's scheduled listener gets the cron and time; a fetch listener that never responds fails clearly")
+    func serviceWorkerEvents() async throws {
+        let files = [
+            "sw.js": """
+                let seen = [];
+                addEventListener("scheduled", (event) => { seen.push(event.cron, event.scheduledTime); event.waitUntil(Promise.resolve()); });
+                addEventListener("fetch", (event) => {
+                  if (new URL(event.request.url).pathname === "/seen") event.respondWith(Response.json(seen));
+                });
+                """
+        ]
+        try await withWorker(files, entry: "sw.js") { isolate, _ async throws in
+            try await isolate.scheduled(cron: "0 * * * *", scheduledTime: 42)
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/seen")).text == #"["0 * * * *",42]"#)
+            let error = try await #require(throws: ScriptError.self) { try await isolate.fetch(WorkerRequest(url: "http://x/other")) }
+            #expect(error.message == #"No response! The "fetch" event listener did not call respondWith()."#)
+        }
+    }
+
     @Test("a syntax error is reported at load with file, line and column")
     func syntaxErrorPosition() async throws {
         let files = ["src/index.js": "import './ok.js';\nexport default {};", "src/ok.js": "let a = 1;\nlet b c;\n"]
