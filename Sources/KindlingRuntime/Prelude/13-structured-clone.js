@@ -10,7 +10,8 @@
 // string keys, read with [[Get]], prototype dropped). Identity and cycles are preserved.
 // Refused with a DataCloneError DOMException worded as V8 does ("… could not be cloned."):
 // functions, symbols, Symbol wrappers, Promise, WeakMap/WeakSet/WeakRef, detached buffers and the
-// runtime's platform objects (anything registered with internal.registerUncloneable).
+// runtime's platform objects (anything registered with internal.registerUncloneable; objects
+// registered with internal.registerCloneable are cloned by their own function).
 //
 // Known differences: a Map or Set whose prototype was changed to Object.prototype (or null) is
 // cloned as an ordinary object, and proxies are cloned through their traps; V8 refuses both.
@@ -58,8 +59,13 @@
     }
   };
 
-  // Platform objects that must not be cloned (Headers, Request, URL, …), by brand check.
+  // Platform objects that must not be cloned (Headers, Request, URL, …), by brand check, and
+  // platform objects cloned by their own function (Blob, File).
   const uncloneable = [];
+  const cloners = [];
+  internal.registerCloneable = (isInstance, clone) => {
+    cloners.push([isInstance, clone]);
+  };
   internal.registerUncloneable = (isInstance) => {
     uncloneable.push(isInstance);
   };
@@ -150,6 +156,7 @@
       if (tag === "[object Object]") return cloneObject(value, memory);
     }
 
+    for (const [check, clone] of cloners) if (check(value)) return remember(memory, value, clone(value));
     for (const check of uncloneable) if (check(value)) throw notCloneable(value);
 
     if (brandCheck(domExceptionName, value)) {

@@ -197,8 +197,8 @@
         return Promise.reject(e);
       }
       return this.arrayBuffer().then((buffer) => {
-        if (typeof Blob !== "function") throw new TypeError("Blob is not available in Kindling yet.");
-        return new Blob([buffer], { type });
+        if (internal.newBlob === undefined) throw new TypeError("Blob is not available in Kindling yet.");
+        return internal.newBlob(new Uint8Array(buffer), /^[\x20-\x7e]*$/.test(type) ? type.toLowerCase() : "");
       });
     }
 

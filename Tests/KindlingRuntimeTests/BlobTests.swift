@@ -1,0 +1,58 @@
+import KindlingRuntime
+import Testing
+
+@Suite("Blob and File")
+struct BlobTests {
+    @Test(
+        "Blob joins its parts, normalises its type and slices like the File API",
+        arguments: [
+            (#"(() => { const b = new Blob(["héllo", new Uint8Array([33]), new Blob(["?"])], { type: "Text/Plain" }); return [b.size, b.type, Object.prototype.toString.call(b)]; })()"#, #"[8,"text/plain","[object Blob]"]"#),
+            (#"new Blob(["abc", 1, null]).text()"#, #""abc1null""#),
+            (#"(async () => { const b = new Blob(["0123456789"]); return [await b.slice(2, 5).text(), await b.slice(-3).text(), await b.slice(5, 2).text(), b.slice(1, 2, "X/Y").type, await b.slice().text()]; })()"#, #"["234","789","","x/y","0123456789"]"#),
+            // The parts are copied: later changes to a buffer do not show.
+            (#"(async () => { const u = new Uint8Array([1, 2]); const b = new Blob([u]); u[0] = 9; return Array.from(await b.bytes()); })()"#, "[1,2]"),
+            (#"new Blob(["x"], { type: "é" }).type"#, #""""#),
+            (#"(async () => { const r = new Blob(["st"]).stream().getReader(); const c = await r.read(); return [c.value.length, (await r.read()).done]; })()"#, "[2,true]"),
+            (#"(async () => new Uint8Array(await new Blob(["ab"]).arrayBuffer()).length)()"#, "2"),
+        ])
+    func blob(source: String, expected: String) async throws {
+        #expect(try await evaluateWebAPI(source) == expected)
+    }
+
+    @Test("File has a name and lastModified, converts line endings on request and is a Blob")
+    func file() async throws {
+        let result = try await evaluateWebAPI(
+            """
+            (async () => {
+              const f = new File(["a\\r\\nb"], "n.txt", { type: "text/plain", lastModified: 5, endings: "native" });
+              return [f.name, f.lastModified, f.size, f.type, f instanceof Blob, Object.prototype.toString.call(f), await f.text(),
+                typeof new File([], "x").lastModified];
+            })()
+            """)
+        #expect(result == #"["n.txt",5,3,"text/plain",true,"[object File]","a\nb","number"]"#)
+    }
+
+    @Test("structuredClone keeps Blobs and Files")
+    func cloning() async throws {
+        let result = try await evaluateWebAPI(
+            """
+            (async () => {
+              const c = structuredClone({ b: new Blob(["q"], { type: "a/b" }), f: new File(["z"], "f", { lastModified: 1 }) });
+              return [c.b instanceof Blob, c.b.type, await c.b.text(), c.f instanceof File, c.f.name, c.f.lastModified, await c.f.text()];
+            })()
+            """)
+        #expect(result == #"[true,"a/b","q",true,"f",1,"z"]"#)
+    }
+
+    @Test(
+        "bad arguments are refused",
+        arguments: [
+            (#"thrown(() => new File(["x"]))"#, "TypeError: Failed to construct 'File': 2 arguments required, but only 1 present."),
+            (#"thrown(() => new Blob("x"))"#, "TypeError: Failed to construct 'Blob': The provided value cannot be converted to a sequence."),
+            (#"thrown(() => new Blob([], { endings: "bad" }))"#, "TypeError: Failed to construct 'Blob': The provided value 'bad' is not a valid enum value of type EndingType."),
+            (#"thrown(() => Object.getOwnPropertyDescriptor(Blob.prototype, "size").get.call({}))"#, "TypeError: Illegal invocation"),
+        ])
+    func invalid(source: String, expected: String) async throws {
+        #expect(try await evaluateWebAPI(source) == jsString(expected))
+    }
+}
