@@ -137,20 +137,26 @@ struct FetchDispatchTests {
     @Test("fetch answers before waitUntil work finishes; waitUntilSettled waits for it and logs its failures")
     func waitUntil() async throws {
         let log = CapturedLog()
+        // The background work waits for a promise only the test settles, so timing cannot decide the outcome.
+        let gate = Mutex<PromiseResolver?>(nil)
+        let wait = HostFunction.promise { _, resolver in gate.withLock { $0 = resolver } }
         let worker = """
             export let done = [];
             export default {
               fetch(request, env, ctx) {
-                ctx.waitUntil(new Promise((resolve) => setTimeout(() => { done.push("slow"); resolve(); }, 50)));
+                ctx.waitUntil(env.wait().then(() => { done.push("slow"); }));
                 ctx.waitUntil(Promise.reject(new Error("background failed")));
                 return new Response("early");
               },
               done() { return done; }
             };
             """
-        try await withWorker(["index.js": worker], configuration: IsolateConfiguration(name: "bg", logger: log.logger)) { isolate, _ async throws in
+        let configuration = IsolateConfiguration(name: "bg", logger: log.logger, environment: ["wait": .function(wait)])
+        try await withWorker(["index.js": worker], configuration: configuration) { isolate, _ async throws in
             #expect(try await isolate.fetch(WorkerRequest(url: "http://x/")).text == "early")
             #expect(try await isolate.call("done") == [])
+            let resolver = try #require(gate.withLock { $0 })
+            resolver.resolve(.undefined)
             try await isolate.waitUntilSettled()
             #expect(try await isolate.call("done") == ["slow"])
         }
