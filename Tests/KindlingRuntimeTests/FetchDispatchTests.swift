@@ -98,7 +98,15 @@ struct FetchDispatchTests {
               }
             };
             """
-        let pause = HostFunction.async { _ in try await Task.sleep(for: .milliseconds(20)); return .undefined }
+        // No request continues until all 200 are inside the handler at once.
+        let arrived = Mutex<[PromiseResolver]>([])
+        let pause = HostFunction.promise { _, resolver in
+            let all = arrived.withLock { list -> [PromiseResolver]? in
+                list.append(resolver)
+                return list.count == 200 ? list : nil
+            }
+            all?.forEach { $0.resolve(.undefined) }
+        }
         let configuration = IsolateConfiguration(name: "test", environment: ["pause": .function(pause)])
         try await withWorker(["index.js": worker], configuration: configuration) { isolate, _ async throws in
             let peaks = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -108,7 +116,7 @@ struct FetchDispatchTests {
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(peaks.count == 200)
-            #expect(peaks.max() ?? 0 > 100)
+            #expect(peaks.max() == 200)
         }
     }
 

@@ -142,8 +142,18 @@ struct HostFunctionTests {
     @Test("concurrent Swift calls into one isolate interleave at await points")
     func concurrentCallsInterleave() async throws {
         try await withIsolate { isolate async throws in
+            // Every call waits until all 20 are inside JS at once; run one after another, they would never finish.
+            let arrived = Mutex<[PromiseResolver]>([])
             try await isolate.setGlobal(
-                "wait", to: .function(.async { _ in try await Task.sleep(for: .milliseconds(50)); return .null }))
+                "wait",
+                to: .function(
+                    .promise { _, resolver in
+                        let all = arrived.withLock { list -> [PromiseResolver]? in
+                            list.append(resolver)
+                            return list.count == 20 ? list : nil
+                        }
+                        all?.forEach { $0.resolve(.null) }
+                    }))
             _ = try await isolate.evaluate("var active = 0, peak = 0")
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
