@@ -30,6 +30,28 @@ struct FetchDispatchTests {
         }
     }
 
+    @Test("binary, empty and streamed response bodies come back as bytes")
+    func responseBodies() async throws {
+        let worker = """
+            export default {
+              fetch(request) {
+                switch (new URL(request.url).pathname) {
+                  case "/bytes": return new Response(new Uint8Array([0, 1, 254, 255]));
+                  case "/empty": return new Response(null, { status: 204 });
+                  default: return new Response(new Response("streamed ✓").body);
+                }
+              }
+            };
+            """
+        try await withWorker(["index.js": worker]) { isolate, _ async throws in
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/bytes")).body == [0, 1, 254, 255])
+            let empty = try await isolate.fetch(WorkerRequest(url: "http://x/empty"))
+            #expect(empty.status == 204)
+            #expect(empty.body.isEmpty)
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/stream")).text == "streamed ✓")
+        }
+    }
+
     @Test("env bindings made of host functions are handler arguments and the cloudflare:workers env")
     func environmentBindings() async throws {
         let store = Mutex<[String: String]>(["greeting": "hello"])

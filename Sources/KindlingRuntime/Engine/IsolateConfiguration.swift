@@ -10,6 +10,10 @@ public struct IsolateConfiguration: Sendable {
     public var name: String
     /// CPU time one entry into JavaScript (an evaluation, an event, a timer) may use before it is stopped with
     /// ``ScriptError/cpuLimitMessage``; nil for no limit.
+    ///
+    /// JavaScriptCore stops the whole thread, not one request, and cannot say which request was running (the loop
+    /// may sit in a promise reaction), so every call in flight in the isolate fails with that error. The isolate
+    /// itself stays usable.
     public var cpuTimeLimit: Duration?
     /// Where `console.*` output, uncaught errors and unhandled rejections go.
     public var logger: Logger

@@ -67,18 +67,6 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         isCurrent
     }
 
-    /// Lets the thread finish the work already enqueued, then end; waits until it has.
-    ///
-    /// Work submitted after this call is dropped. Must not be called from the executor's own thread.
-    func stop() {
-        precondition(!isCurrent, "IsolateExecutor.stop() called on its own thread")
-        condition.lock()
-        running = false
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
-    }
-
     /// Asks the thread to end once it has run the work already enqueued, without waiting for it.
     func requestStop() {
         condition.lock()
