@@ -19,12 +19,12 @@ enum HTTPBenchmarks {
         }
         let duration = ProcessInfo.processInfo.environment["KINDLING_BENCH_WRK_DURATION"] ?? "10s"
 
-        let bare = try await BareNIOServer.start()
+        let bare = try await BareNIOHelloServer.start()
         let baseline = try measure(wrk: wrk, port: bare.port, duration: duration)
         try await bare.stop()
         print(line("bare SwiftNIO hello world", baseline))
 
-        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), responder: HelloResponder())
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), responder: HTTPBenchmarkHelloResponder())
         let port = try await server.start().port ?? 0
         let ours = try measure(wrk: wrk, port: port, duration: duration)
         await server.shutdown()
@@ -130,7 +130,7 @@ enum HTTPBenchmarks {
 }
 
 /// KindlingHTTP's side: the fast path, one complete response.
-struct HelloResponder: HTTPResponder {
+struct HTTPBenchmarkHelloResponder: HTTPResponder {
     func respond(
         to request: HTTPRequest,
         body: HTTPRequestBody,
@@ -142,11 +142,11 @@ struct HelloResponder: HTTPResponder {
 }
 
 /// The baseline: hello world written directly on NIO's channel handlers, as in NIO's own examples.
-struct BareNIOServer {
+struct BareNIOHelloServer {
     let channel: any Channel
     var port: Int { self.channel.localAddress?.port ?? 0 }
 
-    static func start() async throws -> BareNIOServer {
+    static func start() async throws -> BareNIOHelloServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -160,7 +160,7 @@ struct BareNIOServer {
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return BareNIOServer(channel: channel)
+        return BareNIOHelloServer(channel: channel)
     }
 
     func stop() async throws {

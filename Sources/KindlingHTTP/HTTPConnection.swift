@@ -6,10 +6,12 @@ import Synchronization
 /// The state one connection shares between its task, the request body and the response writer.
 ///
 /// The connection task handles one request at a time, reading the next head only after the previous response has
-/// ended, so pipelined requests are answered in order. (NIO's `HTTPServerPipelineHandler` is not used: it would stop
-/// and restart socket reads around every response that is not written inside `channelRead`, two `epoll_ctl` calls
-/// per request; NIOAsyncChannel's own back-pressure bounds what a pipelining client can queue.) Each request gets a new `generation`; bodies and writers carry
-/// the generation they were made for and fail once it has passed, so a responder cannot touch a later request.
+/// ended, so pipelined requests are answered in order. NIO's `HTTPServerPipelineHandler` is not used: it stops and
+/// restarts socket reads around every response not written inside `channelRead` (two `epoll_ctl` calls a request);
+/// ``HTTPChannelBridge``'s back-pressure bounds what a pipelining client can queue.
+///
+/// Each request gets a new `generation`; bodies and writers carry the generation they were made for and fail once
+/// it has passed, so a responder cannot touch a later request.
 final class HTTPConnection: Sendable {
     /// The request parts in, the response parts out. Only one task reads at a time: the connection task while
     /// no responder runs, or the single body reader that has set `exchange.reading` while one does.

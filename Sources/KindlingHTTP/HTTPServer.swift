@@ -24,7 +24,9 @@ public import NIOPosix
 /// ```
 ///
 /// Each connection runs as one child task of a discarding task group; with
-/// ``HTTPServerConfiguration/respondsOnEventLoop`` that task runs on the connection's event loop.
+/// ``HTTPServerConfiguration/respondsOnEventLoop`` that task runs on the connection's event loop. Connections use
+/// a small bridge handler of ours instead of `NIOAsyncChannel` (which STYLE.md suggests): the generic
+/// `NIOAsyncChannel` machinery cost about a third of a hello world's CPU time, against the 80 % target.
 public actor HTTPServer {
     private enum State {
         case idle

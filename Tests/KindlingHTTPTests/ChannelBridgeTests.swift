@@ -1,0 +1,112 @@
+import HTTPTypes
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Synchronization
+import Testing
+
+@testable import KindlingHTTP
+
+/// Counts the `read()` calls that get past the bridge, i.e. how often the socket would be read.
+private final class ReadCounter: ChannelOutboundHandler, Sendable {
+    typealias OutboundIn = Any
+    let reads = Mutex(0)
+    func read(context: ChannelHandlerContext) {
+        self.reads.withLock { $0 += 1 }
+        context.read()
+    }
+}
+
+@Suite("HTTPChannelBridge: back-pressure and ordering")
+struct ChannelBridgeTests {
+    @Test("reads stop while 16 request parts wait for the task, and resume once it has taken them down to 4")
+    func readBackPressure() async throws {
+        let channel = EmbeddedChannel()
+        let counter = ReadCounter()
+        let bridge = HTTPChannelBridge(channel: channel)
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(bridge)
+
+        channel.read()
+        #expect(counter.reads.withLock { $0 } == 1)  // nothing buffered: the read goes through
+
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")))
+        for index in 0..<15 {
+            try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(string: "chunk \(index)")))
+        }
+        channel.read()
+        #expect(counter.reads.withLock { $0 } == 1)  // 16 parts waiting: held
+
+        guard case .head = try await bridge.next() else { Issue.record("expected the head first"); return }
+        for index in 0..<11 {
+            guard case .body(let chunk) = try await bridge.next() else { Issue.record("expected a body part"); return }
+            #expect(String(buffer: chunk) == "chunk \(index)")
+        }
+        #expect(counter.reads.withLock { $0 } == 2)  // down to 4 waiting: the held read is issued
+        _ = try channel.finish()
+    }
+
+    @Test("a part that arrives while the task waits is handed over directly; close ends the stream with nil")
+    func handOverAndClose() async throws {
+        let channel = EmbeddedChannel()
+        let bridge = HTTPChannelBridge(channel: channel)
+        try channel.pipeline.syncOperations.addHandler(bridge)
+        async let first = bridge.next()
+        // Give the reader a chance to park; correctness does not depend on it, both paths return the part.
+        await Task.yield()
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        guard case .end = try await first else { Issue.record("expected .end"); return }
+        _ = try channel.finish()
+        #expect(try await bridge.next() == nil)
+        #expect(throws: HTTPServerError.self) { try bridge.write(.end(nil)) }
+    }
+}
+
+/// An actor that is not the connection's event loop, like a worker isolate.
+private actor OtherExecutor {
+    func stream(_ body: HTTPResponseBodyWriter, pieces: Int) async throws {
+        for index in 0..<pieces { try await body.write("piece \(index);") }
+    }
+}
+
+@Suite("HTTPServer: responders on other executors", .timeLimit(.minutes(1)))
+struct OtherExecutorTests {
+    @Test(
+        "parts written from another executor stay in order with the end the server writes",
+        arguments: [true, false]
+    )
+    func orderAcrossExecutors(respondsOnEventLoop: Bool) async throws {
+        let other = OtherExecutor()
+        let streaming = responder { _, _, _, writer in
+            let body = try await writer.writeHead(HTTPResponse(status: .ok))
+            try await other.stream(body, pieces: 200)
+            // Returns without finish(): the server ends the body from the connection's task.
+        }
+        try await withServer(configure: { $0.respondsOnEventLoop = respondsOnEventLoop }, responder: streaming) {
+            _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            for _ in 0..<3 {
+                try await client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try await client.readResponse()
+                #expect(response.text == (0..<200).map { "piece \($0);" }.joined())
+                #expect(response.chunks.count == 200)
+            }
+            await client.close()
+        }
+    }
+
+    @Test("uploads and full responses work with responders off the event loop", arguments: [false])
+    func offLoopBasics(respondsOnEventLoop: Bool) async throws {
+        try await withServer(configure: { $0.respondsOnEventLoop = respondsOnEventLoop }, responder: StreamingTests.counter) {
+            _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+            #expect(try await client.readResponse().text.hasPrefix("bytes=3 "))
+            try await client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try await client.readHead().status == 100)
+            try await client.send("hi")
+            #expect(try await client.readResponse().text.hasPrefix("bytes=2 "))
+            await client.close()
+        }
+    }
+}
