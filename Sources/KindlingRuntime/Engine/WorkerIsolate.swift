@@ -20,6 +20,7 @@ public actor WorkerIsolate {
     /// The worker's name.
     public nonisolated let name: String
 
+    /// The isolate's own thread: every job of this actor runs there.
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
     }

@@ -2,7 +2,9 @@
 public struct WorkerExports: Sendable, Equatable {
     /// How a worker runs: exports (`export default { fetch }`) or event listeners (`addEventListener("fetch", …)`).
     public enum Format: Sendable, Equatable {
+        /// ES modules: handlers are methods of exports (`export default { fetch }`).
         case modules
+        /// A plain script: handlers are `addEventListener` listeners, bindings are globals.
         case serviceWorker
     }
 
@@ -22,6 +24,7 @@ public struct WorkerExports: Sendable, Equatable {
 
         /// The export's name; `default` for the default export.
         public var name: String
+        /// What kind of value the export is.
         public var kind: Kind
         /// The `cloudflare:workers` class a class export extends (`WorkerEntrypoint`, `DurableObject`,
         /// `WorkflowEntrypoint`, `RpcTarget`), or nil.
@@ -31,6 +34,7 @@ public struct WorkerExports: Sendable, Equatable {
         public var methods: [String]
     }
 
+    /// Whether the worker is a module worker or a service worker.
     public var format: Format
     /// The exports by name; empty for a service worker.
     public var exports: [String: Export]

@@ -4,13 +4,21 @@
 /// enumerable string-keyed properties; `ArrayBuffer`s and typed arrays become ``bytes(_:)`` (and come back as a
 /// `Uint8Array`); functions, symbols and other exotic values become ``undefined``.
 public enum HostValue: Sendable, Hashable {
+    /// `undefined` (also what functions, symbols and other exotic values become).
     case undefined
+    /// `null`.
     case null
+    /// A boolean.
     case bool(Bool)
+    /// A number (JS numbers are doubles).
     case number(Double)
+    /// A string.
     case string(String)
+    /// Binary data: an `ArrayBuffer` or a view's bytes coming out, a `Uint8Array` going in.
     case bytes([UInt8])
+    /// An array.
     case array([HostValue])
+    /// A plain object's own enumerable string-keyed properties (undefined members dropped).
     case object([String: HostValue])
 
     /// The string, if this is a string.

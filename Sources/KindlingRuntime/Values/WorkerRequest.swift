@@ -2,9 +2,12 @@
 public struct WorkerRequest: Sendable, Equatable {
     /// One header line; several lines may share a name.
     public struct Header: Sendable, Equatable {
+        /// The header name as given (JS sees it lower-cased).
         public var name: String
+        /// The header value.
         public var value: String
 
+        /// Creates a header line.
         public init(_ name: String, _ value: String) {
             self.name = name
             self.value = value
