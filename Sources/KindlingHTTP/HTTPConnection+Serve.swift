@@ -46,7 +46,27 @@ extension HTTPConnection {
                 expectsContinue = hasBody && head.version == .http1_1
             }
         } catch {
-            try await self.refuse(head, problem: error)
+            // Logged like any other exchange, with the head as received (no header fields: they may be the problem).
+            var failure: (any Error)?
+            do { try await self.refuse(head, problem: error) } catch let writeError { failure = writeError }
+            let request = HTTPRequest(
+                method: HTTPRequest.Method(head.method.rawValue) ?? .get,
+                scheme: "http",
+                authority: head.headers.first(name: "host"),
+                path: head.uri
+            )
+            responder.exchangeDidFinish(
+                HTTPExchange(
+                    request: request,
+                    status: error.response.status,
+                    receivedAt: context.receivedAt,
+                    duration: .now - context.receivedAt,
+                    requestBodyBytes: 0,
+                    responseBodyBytes: 0,
+                    error: failure,
+                    remoteAddress: context.remoteAddress
+                )
+            )
             return false
         }
 

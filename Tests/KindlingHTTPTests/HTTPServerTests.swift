@@ -187,6 +187,22 @@ struct HTTPServerTests {
         #expect(codes.all == [.responseAlreadyStarted, .responseAlreadyStarted])
     }
 
+    @Test("a malformed request gets NIO's 400 and the connection closes; other connections are unaffected")
+    func malformedRequest() async throws {
+        try await withServer(responder: helloResponder) { _, port in
+            let bystander = try await RawHTTPClient.connect(port: port)
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nHost x\r\nbroken header line\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.status == 400)
+            try await client.expectClose()
+
+            try await bystander.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await bystander.readResponse().text == "Hello, world!")
+            await bystander.close()
+        }
+    }
+
     @Test("Connection: close from the client: the response says close and the server closes")
     func clientAsksClose() async throws {
         try await withServer(responder: helloResponder) { _, port in
@@ -281,5 +297,29 @@ struct HTTPServerTests {
             await client.close()
         }
         #expect(log.all == ["POST /items 201 Created in=5 out=5 timed=true"])
+    }
+
+    @Test("exchangeDidFinish: a request refused before the responder (413) is reported too")
+    func exchangeHookForRefused() async throws {
+        struct Logging: HTTPResponder {
+            let log: Recorder<String>
+            func respond(
+                to request: HTTPRequest, body: HTTPRequestBody, context: HTTPRequestContext,
+                writer: HTTPResponseWriter
+            ) async throws {
+                try await writer.write(HTTPResponse(status: .ok))
+            }
+            func exchangeDidFinish(_ exchange: HTTPExchange) {
+                log.append("\(exchange.request.method) \(exchange.request.path ?? "") \(exchange.status?.code ?? 0)")
+            }
+        }
+        let log = Recorder<String>()
+        try await withServer(configure: { $0.maxRequestBodyBytes = 10 }, responder: Logging(log: log)) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n")
+            #expect(try await client.readResponse().status == 413)
+            try await client.expectClose()
+        }
+        #expect(log.all == ["PUT /big 413"])
     }
 }
