@@ -165,36 +165,47 @@ final class HTTPConnection: Sendable {
 
     // MARK: Response
 
-    /// Waits while a `100 Continue` is being written by a concurrent body read (rare: reading and answering at
-    /// the same moment from two tasks), so the final head always follows it.
-    private func startResponse(_ response: HTTPResponse, generation: UInt64) async throws {
+    /// Claims the response for `generation` and converts its head, in one critical section so that two racing
+    /// writers cannot both send a head.
+    ///
+    /// Waits while a `100 Continue` is being written by a concurrent body read (rare: reading and answering at the
+    /// same moment from two tasks), so the final head always follows it.
+    private func beginResponse(
+        _ response: HTTPResponse,
+        bodyLength: Int?,
+        generation: UInt64
+    ) async throws -> (head: HTTPResponseHead, framing: BodyFraming) {
         while true {
-            let waitForContinue = try self.exchange.withLock { state throws(HTTPServerError) -> Bool in
+            let converted = try self.exchange.withLock {
+                state throws(HTTPServerError) -> (head: HTTPResponseHead, framing: BodyFraming)? in
                 try state.checkWritable(generation)
-                return state.startResponse(status: response.status)
+                if state.startResponse(status: response.status) { return nil }
+                let converted = HTTPResponseHead.converting(
+                    response,
+                    bodyLength: bodyLength,
+                    isHead: state.isHead,
+                    version: state.version,
+                    keepAlive: state.keepAlive && !state.mustClose,
+                    date: state.dates.current(),
+                    serverName: self.configuration.serverName
+                )
+                state.framing = converted.framing
+                if let bodyLength {
+                    state.response = .ended
+                    state.responseBytes = bodyLength
+                } else {
+                    state.response = .streaming
+                    if converted.framing == .untilClose { state.mustClose = true }
+                }
+                return converted
             }
-            if !waitForContinue { return }
+            if let converted { return converted }
             await Task.yield()
         }
     }
 
     func writeComplete(_ response: HTTPResponse, body: ByteBuffer, generation: UInt64) async throws {
-        try await self.startResponse(response, generation: generation)
-        let (head, framing) = self.exchange.withLock { state in
-            state.response = .ended
-            state.responseBytes = body.readableBytes
-            let converted = HTTPResponseHead.converting(
-                response,
-                bodyLength: body.readableBytes,
-                isHead: state.isHead,
-                version: state.version,
-                keepAlive: state.keepAlive && !state.mustClose,
-                date: state.dates.current(),
-                serverName: self.configuration.serverName
-            )
-            state.framing = converted.framing
-            return converted
-        }
+        let (head, framing) = try await self.beginResponse(response, bodyLength: body.readableBytes, generation: generation)
         if framing == .none || body.readableBytes == 0 {
             try self.bridge.write(.head(head), .end(nil))
         } else {
@@ -203,22 +214,7 @@ final class HTTPConnection: Sendable {
     }
 
     func writeHead(_ response: HTTPResponse, generation: UInt64) async throws {
-        try await self.startResponse(response, generation: generation)
-        let head = self.exchange.withLock { state in
-            state.response = .streaming
-            let converted = HTTPResponseHead.converting(
-                response,
-                bodyLength: nil,
-                isHead: state.isHead,
-                version: state.version,
-                keepAlive: state.keepAlive && !state.mustClose,
-                date: state.dates.current(),
-                serverName: self.configuration.serverName
-            )
-            state.framing = converted.framing
-            if converted.framing == .untilClose { state.mustClose = true }
-            return converted.head
-        }
+        let (head, _) = try await self.beginResponse(response, bodyLength: nil, generation: generation)
         try self.bridge.write(.head(head))
     }
 
