@@ -128,7 +128,7 @@ extension ScriptContext {
     func requestArguments(_ request: WorkerRequest) -> [JSValueRef?] {
         let headers = request.headers.flatMap { [$0.name.lowercased(), $0.value] }.joined(separator: "\0")
         let body: JSValueRef? = request.body.map { makeUint8Array($0) } ?? JSValueMakeNull(global)
-        return [makeString(request.method.uppercased()), makeString(request.url), makeString(headers), body]
+        return [internedString(request.method.uppercased()), makeString(request.url), makeString(headers), body]
     }
 }
 

@@ -41,6 +41,9 @@ final class ScriptContext {
     /// Objects Swift keeps for later calls (protected), by ``ScriptObject`` id.
     private(set) var keptObjects: [Int: JSObjectRef] = [:]
     private var nextKeptID = 1
+    /// JS strings for the few names every call passes (export names, kinds, methods, HTTP methods), made once
+    /// (protected); see ``internedString(_:)``.
+    private var internedStrings: [String: JSValueRef] = [:]
     /// The loaded worker's format; nil until a bundle is loaded.
     var loadedFormat: WorkerExports.Format?
     /// The bindings of `env`, kept to expose them as globals when a service-worker script is loaded.
@@ -137,6 +140,16 @@ final class ScriptContext {
         return id
     }
 
+    /// A JS string for `name`, made once per isolate: for the small, bounded set of names calls pass (export and
+    /// method names, kinds, HTTP methods), never for user data.
+    func internedString(_ name: String) -> JSValueRef? {
+        if let value = internedStrings[name] { return value }
+        guard internedStrings.count < 256, let value = makeString(name) else { return makeString(name) }
+        JSValueProtect(global, value)
+        internedStrings[name] = value
+        return value
+    }
+
     /// Protects `object` and returns the id that finds it in ``keptObjects``.
     func keep(_ object: JSObjectRef) -> Int {
         JSValueProtect(global, object)
@@ -208,6 +221,8 @@ final class ScriptContext {
             JSValueUnprotect(global, functions.reject)
         }
         deferreds.removeAll()
+        for value in internedStrings.values { JSValueUnprotect(global, value) }
+        internedStrings.removeAll()
         for object in keptObjects.values { JSValueUnprotect(global, object) }
         keptObjects.removeAll()
         if let workerExports { JSValueUnprotect(global, workerExports) }

@@ -17,7 +17,7 @@ extension WorkerIsolate {
         var values: [JSValueRef?] = []
         for argument in arguments { values.append(try context.jsValue(argument)) }
         let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
-        let made = try context.callInternal("construct", [context.workerExports, context.makeString(export), array])
+        let made = try context.callInternal("construct", [context.workerExports, context.internedString(export), array])
         guard let object = made.asObject(in: context.global) else {
             throw ScriptError(name: "TypeError", message: "The constructor of \(export) did not return an object.")
         }
@@ -37,7 +37,7 @@ extension WorkerIsolate {
         for argument in arguments { values.append(try context.jsValue(argument)) }
         let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
         let start: [JSValueRef?] = [
-            target, JSValueMakeUndefined(context.global), context.makeString("instance"), context.makeString(method), array,
+            target, JSValueMakeUndefined(context.global), context.internedString("instance"), context.internedString(method), array,
         ]
         return try await settle("invoke", start) { value in context.hostValue(value) }
     }
@@ -47,7 +47,7 @@ extension WorkerIsolate {
         try checkOpen()
         let target = try kept(object)
         let context = self.context
-        let start = [target, JSValueMakeUndefined(context.global), context.makeString("instance")]
+        let start = [target, JSValueMakeUndefined(context.global), context.internedString("instance")]
             + context.requestArguments(request)
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }

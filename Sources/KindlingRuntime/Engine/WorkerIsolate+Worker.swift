@@ -60,8 +60,8 @@ extension WorkerIsolate {
         for argument in arguments { values.append(try context.jsValue(argument)) }
         let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
         let start: [JSValueRef?] = [
-            context.workerExports, context.makeString(name), context.makeString(export.kind.rawValue),
-            context.makeString(method), array,
+            context.workerExports, context.internedString(name), context.internedString(export.kind.rawValue),
+            context.internedString(method), array,
         ]
         return try await settle("invoke", start) { value in context.hostValue(value) }
     }
@@ -77,7 +77,7 @@ extension WorkerIsolate {
         try checkOpen()
         let kind = try exportForEvent("fetch", export: name)
         let context = self.context
-        let start = [context.workerExports, context.makeString(name), context.makeString(kind)]
+        let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
             + context.requestArguments(request)
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }
@@ -92,7 +92,7 @@ extension WorkerIsolate {
         let kind = try exportForEvent("scheduled", export: name)
         let context = self.context
         let start = [
-            context.workerExports, context.makeString(name), context.makeString(kind),
+            context.workerExports, context.internedString(name), context.internedString(kind),
             JSValueMakeNumber(context.global, scheduledTime), context.makeString(cron),
         ]
         _ = try await settle("scheduled", start) { _ in HostValue.undefined }
