@@ -98,8 +98,13 @@ public actor HTTPServer {
                     }
                 }
         } catch {
-            self.state = .idle
+            if case .starting = self.state { self.state = .idle }
             throw Self.bindError(error, host: configuration.host, port: configuration.port)
+        }
+        guard case .starting = self.state else {
+            // shutdown() ran while the socket was being bound: honour it.
+            try? await serverChannel.channel.close()
+            throw HTTPServerError(code: .invalidState, message: "The HTTP server was shut down while starting.")
         }
         guard let address = serverChannel.channel.localAddress else {
             self.state = .idle
