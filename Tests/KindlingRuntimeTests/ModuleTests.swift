@@ -145,9 +145,12 @@ struct ModuleTests {
         }
     }
 
-    @Test("a service-worker script is detected and sees env bindings as globals")
+    @Test("a service-worker script (which may import) is detected and sees env bindings as globals")
     func serviceWorkerFormat() async throws {
-        let files = ["sw.js": "addEventListener('fetch', (event) => event.respondWith(new Response(GREETING + ' from ' + new URL(event.request.url).pathname)));\naddEventListener('scheduled', () => {});"]
+        let files = [
+            "sw.js": "import { from } from './from.js';\naddEventListener('fetch', (event) => event.respondWith(new Response(GREETING + from(event.request))));\naddEventListener('scheduled', () => {});",
+            "from.js": "export const from = (request) => ' from ' + new URL(request.url).pathname;",
+        ]
         let configuration = IsolateConfiguration(name: "test", environment: ["GREETING": "hi"])
         try await withWorker(files, entry: "sw.js", configuration: configuration) { isolate, exports async throws in
             #expect(exports.format == .serviceWorker)
