@@ -100,10 +100,40 @@
     PATH_START = 17, PATH = 18, OPAQUE_PATH = 19, QUERY = 20, FRAGMENT = 21;
   const FAILURE = null;
 
+  // Fast path for the common absolute URL: http(s)/ws(s), a lower-case ASCII domain, an optional
+  // port, and a path, query and fragment made only of characters that need no percent-encoding
+  // and no dot segments. Returns the same record the state machine would, or undefined to fall
+  // back to it. (The state machine costs about 60 ns a character in JavaScriptCore.)
+  const SIMPLE_URL =
+    /^(https?|wss?):\/\/([a-z0-9.-]+)(?::([0-9]{1,5}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@\/%]*)?(?:\?([A-Za-z0-9\-._~!$&()*+,;=:@\/?%]*))?(?:#([A-Za-z0-9\-._~!$&'()*+,;=:@\/?%#]*))?$/;
+  function parseSimple(input) {
+    const m = SIMPLE_URL.exec(input);
+    if (m === null) return undefined;
+    const [, scheme, host, portText, pathText, query, fragment] = m;
+    const labels = host.split(".");
+    for (const label of labels) if (label === "" || label.startsWith("xn--")) return undefined;
+    // A last label that is not a name may make the host an IPv4 address.
+    const lastFirst = labels[labels.length - 1].charCodeAt(0);
+    if (lastFirst < 0x61 || lastFirst > 0x7a) return undefined;
+    let port = null;
+    if (portText !== undefined) {
+      port = parseInt(portText, 10);
+      if (port > 65535) return undefined;
+      if (port === SPECIAL[scheme]) port = null;
+    }
+    const path = pathText === undefined ? [""] : pathText.slice(1).split("/");
+    for (const segment of path) if (SINGLE_DOT.has(segment) || DOUBLE_DOT.has(segment)) return undefined;
+    return {
+      scheme, username: "", password: "", host, port, path, query: query ?? null, fragment: fragment ?? null,
+    };
+  }
+
   // The basic URL parser. Without stateOverride returns a new record or null; with one it edits
   // url in place and returns url, or null on failure (callers of setters ignore failure).
   function basicParse(input, base, url, stateOverride) {
     if (!url) {
+      const simple = parseSimple(input);
+      if (simple !== undefined) return simple;
       url = newRecord();
       input = input.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
     }
@@ -417,7 +447,15 @@
               state = FRAGMENT;
             }
           } else {
-            buffer += input[p];
+            // Take the run of ordinary characters up to the next delimiter in one step.
+            let end = p + 1;
+            while (end < len) {
+              const d = input.charCodeAt(end);
+              if (d === 0x2f || (special && d === 0x5c) || (!stateOverride && (d === 0x3f || d === 0x23))) break;
+              end++;
+            }
+            buffer += input.slice(p, end);
+            p = end - 1;
           }
           break;
         }
@@ -434,7 +472,10 @@
               state = FRAGMENT;
             }
           } else {
-            buffer += input[p];
+            let end = p + 1;
+            while (end < len && input.charCodeAt(end) !== 0x3f && input.charCodeAt(end) !== 0x23) end++;
+            buffer += input.slice(p, end);
+            p = end - 1;
           }
           break;
         case QUERY:
@@ -446,7 +487,10 @@
               state = FRAGMENT;
             }
           } else {
-            buffer += input[p];
+            let end = p + 1;
+            while (end < len && (stateOverride || input.charCodeAt(end) !== 0x23)) end++;
+            buffer += input.slice(p, end);
+            p = end - 1;
           }
           break;
         case FRAGMENT:

@@ -212,14 +212,9 @@
       } catch (e) {
         return Promise.reject(e);
       }
-      return this.text().then((text) => {
-        if (typeof FormData !== "function") throw new TypeError("FormData is not available in Kindling yet.");
-        if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
-          throw new TypeError("multipart/form-data bodies are not supported by Kindling yet.");
-        }
-        const form = new FormData();
-        for (const [name, value] of internal.formURLDecode(text)) form.append(name, value);
-        return form;
+      return this.bytes().then((bytes) => {
+        if (internal.parseFormData === undefined) throw new TypeError("FormData is not available in Kindling yet.");
+        return internal.parseFormData(bytes, type);
       });
     }
   }
