@@ -17,6 +17,10 @@ public struct IsolateConfiguration: Sendable {
     public var cpuTimeLimit: Duration?
     /// Where `console.*` output, uncaught errors and unhandled rejections go.
     public var logger: Logger
+    /// Whether the Web API globals (`URL`, `Request`, `TextEncoder`, …) are set up on first use instead of when
+    /// the isolate is made; on by default, since they are most of the cost of a new isolate. The first isolate of a
+    /// process always sets them up at once (it learns their names).
+    public var defersWebAPIs: Bool = true
     /// The bindings passed to handlers as `env` (globals for a service-worker script) and exported as `env` from
     /// `cloudflare:workers`; ``WorkerIsolate/setEnvironment(_:)`` replaces them.
     public var environment: [String: ScriptArgument]

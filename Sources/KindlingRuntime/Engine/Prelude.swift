@@ -1,7 +1,14 @@
 import CJavaScriptCore
 
-/// The runtime's JavaScript prelude: every embedded `Prelude/*.js` file, evaluated in path order into each new
-/// global context.
+/// The runtime's JavaScript prelude: every embedded `Prelude/*.js` file, evaluated into each new global context.
+///
+/// Two groups. The runtime files (`2x-`: console, timers, crypto, the worker machinery) run when the isolate is
+/// made. The Web API files (`1x-`: encoding, URL, structuredClone, fetch classes, …) are most of the text and most
+/// of the cost of a new isolate, so they are *deferred*: the first isolate of the process runs them at once and
+/// records the globals they define; later isolates install accessors for those names instead, and the first use
+/// of any of them runs the whole group, in order (`ScriptContext+Prelude.swift`). So a Web API file may only
+/// define globals (configurable, as `internal.defineGlobal` makes them) and members of the internal object; code
+/// that patches built-ins belongs in a `2x-` file.
 ///
 /// The texts are loaded once per process. ASCII files are handed to JavaScriptCore as immortal text
 /// (`JSScriptCreateReferencingImmortalASCIIText`), so each isolate references the one copy instead of holding its
@@ -17,7 +24,16 @@ enum Prelude {
         let string: JSStringRef
     }
 
-    /// The prelude files, in order.
+    /// The runtime files, in order: run when an isolate is made.
+    static let runtimeSources = sources.filter { !isWebAPI($0) }
+    /// The Web API files, in order: run on first use of a global they define.
+    static let webAPISources = sources.filter(isWebAPI)
+
+    private static func isWebAPI(_ source: Source) -> Bool {
+        source.url.hasPrefix("kindling:internal/Prelude/1")
+    }
+
+    /// The prelude files, in path order.
     static let sources: [Source] = EmbeddedFiles.files
         .filter { $0.path.hasPrefix("Prelude/") && $0.path.hasSuffix(".js") }
         .sorted { $0.path < $1.path }
@@ -35,8 +51,8 @@ enum Prelude {
                 isASCII: bytes.allSatisfy { $0 < 0x80 }, string: JSStrings.make(file.contents))
         }
 
-    /// Evaluates every prelude file in `context`; a failure is a bug in the prelude, reported with its file.
-    static func evaluate(in context: ScriptContext) throws(ScriptError) {
+    /// Evaluates `sources` in `context`, in order; a failure is a bug in the prelude, reported with its file.
+    static func evaluate(_ sources: [Source], in context: ScriptContext) throws(ScriptError) {
         for source in sources {
             var errorMessage: JSStringRef?
             var errorLine: Int32 = 0

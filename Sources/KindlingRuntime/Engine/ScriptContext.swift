@@ -85,7 +85,7 @@ final class ScriptContext {
         installRuntimeFunctions()
         Properties.set(
             global, globalObject, "__kindling", host, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
-        try Prelude.evaluate(in: self)
+        try loadPrelude()
         readInternals()
         if let getInternal = internals["getInternal"], let object = try? call(getInternal, []).asObject(in: global) {
             JSValueProtect(global, object)

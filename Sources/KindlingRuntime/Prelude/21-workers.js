@@ -10,7 +10,41 @@
 //   id and which answer through host.settle(id, fulfilled, value).
 (function (host) {
   "use strict";
-  const internal = globalThis[Symbol.for("kindling.internal")];
+  // The internal object the Web API files share; this file runs before them (they are deferred), so it may have
+  // to create it, the way 10-encoding.js does.
+  const INTERNAL = Symbol.for("kindling.internal");
+  if (!Object.prototype.hasOwnProperty.call(globalThis, INTERNAL)) {
+    Object.defineProperty(globalThis, INTERNAL, { value: {}, writable: false, enumerable: false, configurable: true });
+  }
+  const internal = globalThis[INTERNAL];
+  internal.ensureWebAPIs = () => {};
+
+  host.globalNames = () => Object.getOwnPropertyNames(globalThis);
+
+  // Replaces the Web API globals with accessors that run the deferred Web API files (`load`) on first use, get or
+  // set; the files then define the real globals in their place. See Prelude.swift.
+  host.deferGlobals = function (names, load) {
+    let loaded = false;
+    const ensure = () => {
+      if (loaded) return;
+      loaded = true;
+      for (const name of names) delete globalThis[name];
+      load();
+    };
+    internal.ensureWebAPIs = ensure;
+    // Reaching for the internal object itself (the prelude's own tests do) loads them too.
+    Object.defineProperty(globalThis, INTERNAL, {
+      get() { ensure(); return internal; }, enumerable: false, configurable: false,
+    });
+    for (const name of names) {
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        enumerable: false,
+        get() { ensure(); return globalThis[name]; },
+        set(value) { ensure(); globalThis[name] = value; },
+      });
+    }
+  };
   const define = (target, name, value) =>
     Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
 
@@ -256,6 +290,7 @@
   host.fetch = function (exports, name, kind, method, url, headers, body, id) {
     let result;
     try {
+      internal.ensureWebAPIs();
       const request = internal.newRequest(method, url, headers, body, undefined);
       const ctx = new ExecutionContext();
       if (exports == null) {
