@@ -30,6 +30,8 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         var reader: UnsafeContinuation<HTTPServerRequestPart?, any Error>?
         var readHeld = false
         var closed = false
+        /// The client half-closed: no more requests, but the response in progress can still be written.
+        var inputClosed = false
         var failure: (any Error)?
         var writable = true
         var writabilityWaiters: [UnsafeContinuation<Void, any Error>] = []
@@ -88,6 +90,18 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         context.fireChannelWritabilityChanged()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            let reader = self.state.withLock { state in
+                state.inputClosed = true
+                defer { state.reader = nil }
+                return state.reader
+            }
+            reader?.resume(returning: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         self.finish(error: nil)
         context.fireChannelInactive()
@@ -130,7 +144,7 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
                 return .part(part, resumeReading: resume)
             }
             if let failure = state.failure { return .fail(failure) }
-            if state.closed { return .end }
+            if state.closed || state.inputClosed { return .end }
             let resume = state.readHeld
             state.readHeld = false
             return .wait(resumeReading: resume)
@@ -150,7 +164,7 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
             let ready = self.state.withLock { state -> Result<HTTPServerRequestPart?, any Error>? in
                 if let part = state.buffer.popFirst() { return .success(part) }
                 if let failure = state.failure { return .failure(failure) }
-                if state.closed { return .success(nil) }
+                if state.closed || state.inputClosed { return .success(nil) }
                 state.reader = continuation
                 return nil
             }

@@ -82,6 +82,7 @@ public actor HTTPServer {
                 .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.maxMessagesPerRead, value: 16)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)  // answer `printf … | nc` clients too
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         var encoder = HTTPResponseEncoder.Configuration()

@@ -203,6 +203,17 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("half-close: a client that shuts its output after the request still gets the answer, then EOF")
+    func halfClose() async throws {
+        try await withServer(responder: helloResponder) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await client.shutdownOutput()
+            #expect(try await client.readResponse().text == "Hello, world!")
+            try await client.expectClose()
+        }
+    }
+
     @Test("Connection: close from the client: the response says close and the server closes")
     func clientAsksClose() async throws {
         try await withServer(responder: helloResponder) { _, port in

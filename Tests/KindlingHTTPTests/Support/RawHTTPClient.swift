@@ -76,6 +76,11 @@ final class RawHTTPClient {
         try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }
 
+    /// Half-closes: the server sees end of input, but can still answer.
+    func shutdownOutput() async throws {
+        try await self.channel.close(mode: .output)
+    }
+
     func close() async {
         try? await self.channel.close()
     }
