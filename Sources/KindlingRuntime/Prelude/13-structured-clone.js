@@ -239,11 +239,21 @@
     return out;
   }
 
+  // Copies own enumerable string-keyed properties (re-checked before each read, as the standard
+  // does, since a getter may delete a later one). `to` is a fresh object or array, so plain
+  // assignment defines the property, except for "__proto__".
+  const hasOwn = Object.prototype.hasOwnProperty;
   function copyProperties(from, to, memory) {
-    for (const key of Object.keys(from)) {
-      if (!Object.prototype.hasOwnProperty.call(from, key)) continue;
+    const keys = Object.keys(from);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (!hasOwn.call(from, key)) continue;
       const v = cloneValue(from[key], memory);
-      Object.defineProperty(to, key, { value: v, writable: true, enumerable: true, configurable: true });
+      if (key === "__proto__") {
+        Object.defineProperty(to, key, { value: v, writable: true, enumerable: true, configurable: true });
+      } else {
+        to[key] = v;
+      }
     }
   }
 
