@@ -12,8 +12,9 @@ import Foundation
 /// let exports = try await isolate.load(bundle)
 /// ```
 ///
-/// Deliberate difference: a `.bin` module's default export is a `Uint8Array` (esbuild's binary loader), where
-/// wrangler gives an `ArrayBuffer`.
+/// Deliberate differences: a `.bin` module's default export is a `Uint8Array` (esbuild's binary loader), where
+/// wrangler gives an `ArrayBuffer`; `import.meta.url` is the entry file's `file:` URL in every module (esbuild's
+/// `--define` is global), where workerd gives each module its own.
 public struct Bundler: Sendable {
     /// The esbuild executable.
     public var esbuildPath: String
