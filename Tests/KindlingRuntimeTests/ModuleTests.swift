@@ -145,6 +145,32 @@ struct ModuleTests {
         }
     }
 
+    @Test("a TypeScript script given as a string is compiled as TypeScript")
+    func typeScriptString() async throws {
+        try await withIsolate { isolate async throws in
+            let source = WorkerSource.script(
+                "type N = number;\nconst twice = (n: N): N => n * 2;\nexport default { run: (): N => twice(21) };", name: "worker.ts")
+            _ = try await isolate.load(source)
+            #expect(try await isolate.call("run") == 42)
+        }
+    }
+
+    @Test("an error thrown inside a node_modules package names the package's file in the stack")
+    func packageFrames() async throws {
+        let files = [
+            "index.js": "import { explode } from 'boom';\nexport default { run() { return explode(); } };",
+            "node_modules/boom/package.json": #"{"name": "boom", "main": "lib/index.js"}"#,
+            "node_modules/boom/lib/index.js": "exports.explode = function explode() {\n  throw new Error('kaboom');\n};",
+        ]
+        try await withWorker(files) { isolate, _ async throws in
+            let error = try await #require(throws: ScriptError.self) { try await isolate.call("run") }
+            #expect(error.message == "kaboom")
+            #expect(error.sourceURL == "node_modules/boom/lib/index.js")
+            #expect(error.line == 2)
+            #expect(error.stack.contains("(index.js:2:"))
+        }
+    }
+
     @Test("a service-worker script (which may import) is detected and sees env bindings as globals")
     func serviceWorkerFormat() async throws {
         let files = [
