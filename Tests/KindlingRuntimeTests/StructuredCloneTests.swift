@@ -20,6 +20,8 @@ struct StructuredCloneTests {
             (#"structuredClone({ [Symbol("s")]: 1, a: 2, get g() { return 3; } })"#, #"{"a":2,"g":3}"#),
             (#"structuredClone(Object.create({ inherited: 1 }, { own: { value: 2, enumerable: true }, hidden: { value: 3 } }))"#, #"{"own":2}"#),
             (#"(() => { const o = Object.create(null); o.a = 1; const c = structuredClone(o); return [Object.getPrototypeOf(c) === Object.prototype, c.a]; })()"#, "[true,1]"),
+            // An own "__proto__" key is copied as data and does not set the clone's prototype.
+            (#"(() => { const c = structuredClone(JSON.parse('{"__proto__": {"x": 1}}')); return [Object.getPrototypeOf(c) === Object.prototype, Object.keys(c), c.__proto__.x]; })()"#, #"[true,["__proto__"],1]"#),
             // A Date whose prototype was swapped is still a Date (the internal slot decides).
             (#"(() => { const d = new Date(5); Object.setPrototypeOf(d, Object.prototype); const c = structuredClone(d); return [c instanceof Date, c.getTime()]; })()"#, "[true,5]"),
         ])
