@@ -4,7 +4,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; new codes may be added without breaking a `switch` over the known ones.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case bundleFailed, isolateShutDown, noHandler, invalidResponse, invalidArgument
+            case bundleFailed, isolateShutDown, noHandler, invalidArgument
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -15,8 +15,6 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         public static let isolateShutDown = Code(.isolateShutDown)
         /// The worker does not handle the event (no `fetch` export, no `fetch` listener).
         public static let noHandler = Code(.noHandler)
-        /// A handler returned something that is not a `Response`.
-        public static let invalidResponse = Code(.invalidResponse)
         /// A Swift caller passed a value the runtime cannot use.
         public static let invalidArgument = Code(.invalidArgument)
 
