@@ -25,7 +25,10 @@ enum WPTURLData {
 }
 
 // Skipped, and reported as skipped, when the WPT data is not on this machine: it stays outside the repository.
-@Suite("URL: web-platform-tests conformance data", .enabled(if: WPTURLData.available, "WPT URL data not found"))
+@Suite(
+    "URL: web-platform-tests conformance data",
+    .enabled(if: WPTURLData.available, "WPT URL data not found in ../shared/wpt/url; set KINDLING_WPT_DIR to its folder")
+)
 struct URLConformanceTests {
     @Test("urltestdata.json: at least 95% of the entries parse as expected")
     func urlTestData() async throws {
