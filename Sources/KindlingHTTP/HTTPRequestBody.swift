@@ -16,7 +16,9 @@ public import NIOCore
 /// for try await chunk in body { total += chunk.readableBytes }
 /// ```
 public struct HTTPRequestBody: AsyncSequence, Sendable {
+    /// A chunk of the body as it arrived.
     public typealias Element = ByteBuffer
+    /// Iteration throws ``HTTPServerError``.
     public typealias Failure = any Error
 
     private let connection: HTTPConnection?
@@ -54,6 +56,7 @@ public struct HTTPRequestBody: AsyncSequence, Sendable {
         }
     }
 
+    /// An iterator that continues where any earlier one stopped.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(connection: self.connection, generation: self.generation)
     }

@@ -71,6 +71,7 @@ public struct HTTPResponderFunction: HTTPResponder {
         self.body = respond
     }
 
+    /// Calls the closure.
     public func respond(
         to request: HTTPRequest,
         body: HTTPRequestBody,

@@ -49,6 +49,7 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         /// The connection closed while a response was being written.
         public static let connectionClosed = Code(.connectionClosed)
 
+        /// The code's name, such as `addressInUse`.
         public var description: String { "\(self.base)" }
     }
 
@@ -70,6 +71,7 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// The message, on one line.
     public var description: String { self.message }
 
     /// The message followed by the chain of causes, one per line, indented as a tree.
