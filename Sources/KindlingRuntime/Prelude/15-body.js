@@ -22,7 +22,13 @@
 //   internal.takeBodySource(obj)     → like consumeBody but hands over a foreign stream unread
 //   internal.cloneBodySource(obj)    → a source for a clone (tees a foreign stream)
 //   internal.bodyBytes(obj)          → null | Uint8Array | Promise<Uint8Array|null>: the bytes for
-//                                      the host (strings UTF-8 encoded in JS); consumes the body
+//                                      the host (strings UTF-8 encoded in JS); consumes the body.
+//                                      A Uint8Array may be a view (a Blob slice): read byteOffset
+//                                      and byteLength, and copy it out, never keep or change it
+// Hooks other files set: internal.extractBodyHook(init) → [source, contentType] for Blob and
+// FormData (18-blob.js, 19-formdata.js); internal.parseFormData(bytes, contentType) for formData().
+// A real ReadableStream (the streams issue) replaces the hooks of 15-body-stream.js; it must
+// implement isStreamDisturbed and may implement unwrapBodyStream for its own byte sources.
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
