@@ -29,10 +29,10 @@ extension ScriptContext {
             return nil
         }
         let array = makeStringArray(names)
-        guard let defer_ = internals["deferGlobals"] ?? hostFunction("deferGlobals") else {
+        guard let deferGlobals = hostFunction("deferGlobals") else {
             throw ScriptError(name: "Error", message: "Kindling runtime function deferGlobals is missing from the prelude")
         }
-        _ = try call(defer_, [array, load])
+        _ = try call(deferGlobals, [array, load])
     }
 
     /// `Object.getOwnPropertyNames(globalThis)` as a set.
