@@ -69,7 +69,61 @@ struct FormDataTests {
         #expect(result == #"[[["a","1"],["b","é"],["a","2"]],"first",true,"t.bin","application/octet-stream",[195,191]]"#)
     }
 
-    static let multipart = "multipart/form-data; boundary=abc"
+    @Test("multipart parsing takes CRLF or bare LF line breaks and refuses broken framing (workerd's parser cases)")
+    func lineBreaks() async throws {
+        let result = try await evaluateWebAPI(
+            #"""
+            (async () => {
+              const parse = async (type, body) => {
+                const form = await new Request("http://example.org", { method: "POST", body, headers: { "content-type": type } }).formData();
+                return [...form].map(([k, v]) => `${k}=${v}`).join(",");
+              };
+              const plus = 'multipart/form-data; boundary="+"';
+              const good = [
+                [plus, "--+--"],
+                [plus, "--+\r\nContent-Disposition: form-data; name=\"field0\"\r\n\r\npart0\r\n--+\nCONTENT-DISPOSITION:\tform-data\t;\tname=\"field1\"\r\n\npart1\n--+\r\ncontent-disposition:form-data;name=\"field0\"\n\r\npart2\r\n--+--"],
+                [plus, ["\r\n\r\n\r\n", "\r\n\r\n\n", "\r\n\n\r\n", "\r\n\n\n", "\n\r\n\r\n", "\n\r\n\n", "\n\n\r\n", "\n\n\n"]
+                  .map((eols) => `--+\r\nContent-Disposition: form-data; name="e"${eols}`).join("") + "--+--"],
+                [plus, "--+\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n--+--"],
+                ['multipart/form-data; Boundary="-"', "---\nContent-Disposition: form-data; name=\"a\"\n\nA\n---\nContent-Disposition: form-data; name=\"b\"\n\nB\n-----"],
+                ["application/x-www-form-urlencoded", "=&field1&=part2&field1=&x=data+with+an+%26"],
+              ];
+              const bad = [
+                [plus, ""], [plus, "--asdf--"], [plus, "--+"],
+                [plus, "--+\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\np\r\n-+--"],
+                [plus, "--+\r\nBad-Content-Disposition: form-data; name=\"f\"\r\n\r\np\r\n--+--"],
+                [plus, "--+\r\nContent-Disposition: form-data; name=\"f\"\r\n\rp\r\n--+--"],
+                [plus, "--+\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\np\r\n--+\r--"],
+                ["multipart/form-data; boundary=", "----"],
+                ["application/x-www-form-urlencoded; charset=big5", "a=b"],
+              ];
+              const parsed = [];
+              for (const [type, body] of good) parsed.push(await parse(type, body));
+              const refused = [];
+              for (const [type, body] of bad) refused.push(await rejected(() => parse(type, body)));
+              return [parsed, refused];
+            })()
+            """#)
+        #expect(
+            result
+                == #"[["","field0=part0,field1=part1,field0=part2","e=,e=,e=,e=,e=,e=,e=,e=","f=v","a=A,b=B","=,field1=,=part2,field1=,x=data with an &"],["TypeError: No initial boundary string (or you have a truncated message).","TypeError: No initial boundary string (or you have a truncated message).","TypeError: Boundary was not succeeded by CRLF, LF, or '--'.","TypeError: No subsequent boundary string after multipart message.","TypeError: No valid Content-Disposition header found in FormData part.","TypeError: No multipart message header termination found.","TypeError: Boundary was not succeeded by CRLF, LF, or '--'.","TypeError: Length of multipart/form-data boundary string must be in the range [1, 70].","TypeError: Unsupported charset in a form-urlencoded body: \"big5\"; only UTF-8 is supported."]]"#
+        )
+    }
+
+    @Test("serialising refuses a name or filename that ends with a backslash; quoted filenames keep backslashes")
+    func backslashes() async throws {
+        let result = try await evaluateWebAPI(
+            #"""
+            (async () => {
+              const form = new FormData();
+              form.set("foo", new File(["x"], "foo.txt\\"));
+              const parsed = await new Response('--2a\r\nContent-Disposition: form-data; name="q"; filename="q%0A%22\\\\.txt"\r\n\r\nc\r\n--2a--',
+                { headers: { "content-type": "multipart/form-data;boundary=2a" } }).formData();
+              return [thrown(() => new Request("http://example.org", { method: "POST", body: form })), parsed.get("q").name];
+            })()
+            """#)
+        #expect(result == #"["TypeError: Name or filename can't end with backslash","q%0A%22\\\\.txt"]"#)
+    }
 
     @Test(
         "malformed bodies are refused with workerd's wording",

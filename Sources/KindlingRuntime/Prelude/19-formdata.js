@@ -150,6 +150,9 @@
   function serialize(entries, boundary) {
     const parts = [];
     for (const [name, value] of entries) {
+      if (name.endsWith("\\") || (typeof value !== "string" && value.name.endsWith("\\"))) {
+        throw new TypeError("Name or filename can't end with backslash");
+      }
       let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(name.replace(/\r\n|\r|\n/g, "\r\n"))}"`;
       if (typeof value === "string") {
         parts.push(`${head}\r\n\r\n${value.replace(/\r\n|\r|\n/g, "\r\n")}\r\n`);
@@ -186,7 +189,8 @@
     const re = new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, "i");
     const m = re.exec(header);
     if (m === null) return undefined;
-    return m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2];
+    // Backslashes in a quoted value are kept as they are, as workerd does.
+    return m[1] !== undefined ? m[1] : m[2];
   }
 
   function parseMultipart(bytes, contentType, form) {
@@ -200,21 +204,26 @@
       throw new TypeError("Length of multipart/form-data boundary string must be in the range [1, 70].");
     }
     const delimiter = internal.utf8Encode(`--${boundary}`);
-    const next = internal.utf8Encode(`\r\n--${boundary}`);
-    const headerEnd = internal.utf8Encode("\r\n\r\n");
+    const next = internal.utf8Encode(`\n--${boundary}`);
     let pos = indexOfBytes(bytes, delimiter, 0);
     if (pos < 0) throw new TypeError("No initial boundary string (or you have a truncated message).");
     pos += delimiter.length;
+    // Line breaks may be CRLF or a bare LF anywhere, as workerd accepts.
     for (;;) {
       if (bytes[pos] === 0x2d && bytes[pos + 1] === 0x2d) return form;
-      // Transport padding, then the line break after the boundary.
-      while (bytes[pos] === 0x20 || bytes[pos] === 0x09) pos++;
       if (bytes[pos] === 0x0d && bytes[pos + 1] === 0x0a) pos += 2;
-      const end = indexOfBytes(bytes, headerEnd, pos);
+      else if (bytes[pos] === 0x0a) pos += 1;
+      else throw new TypeError("Boundary was not succeeded by CRLF, LF, or '--'.");
+      // The header block ends at the first empty line: "\n\n" or "\n\r\n" (searched from the
+      // line break that ended the boundary line, so an empty block is found too).
+      const lf = indexOfBytes(bytes, LF_LF, pos - 1);
+      const lfcrlf = indexOfBytes(bytes, LF_CR_LF, pos - 1);
+      const end = lf < 0 ? lfcrlf : lfcrlf < 0 ? lf : Math.min(lf, lfcrlf);
       if (end < 0) throw new TypeError("No multipart message header termination found.");
       const headers = new Map();
-      for (const line of internal.utf8Decode(bytes.subarray(pos, end)).split("\r\n")) {
-        if (line === "") continue;
+      const block = end < pos ? "" : internal.utf8Decode(bytes.subarray(pos, end));
+      for (const line of block.split(/\r?\n/)) {
+        if (line === "" || line === "\r") continue;
         const colon = line.indexOf(":");
         if (colon <= 0) throw new TypeError("FormData part had invalid headers.");
         headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
@@ -229,10 +238,11 @@
       const name = parameter(disposition, "name");
       if (name === undefined) throw new TypeError("Content-Disposition header in FormData part is missing a name.");
       const filename = parameter(disposition, "filename");
-      const start = end + headerEnd.length;
+      const start = end + (end === lf ? 2 : 3);
       const stop = indexOfBytes(bytes, next, start);
       if (stop < 0) throw new TypeError("No subsequent boundary string after multipart message.");
-      const content = bytes.subarray(start, stop);
+      const contentEnd = stop > start && bytes[stop - 1] === 0x0d ? stop - 1 : stop;
+      const content = bytes.subarray(start, contentEnd);
       if (filename === undefined) {
         form.append(name, internal.utf8Decode(content));
       } else {
@@ -241,12 +251,18 @@
       pos = stop + next.length;
     }
   }
+  const LF_LF = new Uint8Array([0x0a, 0x0a]);
+  const LF_CR_LF = new Uint8Array([0x0a, 0x0d, 0x0a]);
 
   internal.parseFormData = function (bytes, contentType) {
     const form = new FormData();
     const essence = contentType.split(";")[0].trim().toLowerCase();
     if (essence === "multipart/form-data") return parseMultipart(bytes, contentType, form);
     if (essence === "application/x-www-form-urlencoded") {
+      const charset = parameter(contentType, "charset");
+      if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+        throw new TypeError(`Unsupported charset in a form-urlencoded body: "${charset}"; only UTF-8 is supported.`);
+      }
       for (const [name, value] of internal.formURLDecode(internal.utf8Decode(bytes))) form.append(name, value);
       return form;
     }
