@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := pkg-config libsqlite3-dev sqlite3 libjavascriptcoregtk-4.1-de
 # apt-get needs root; use sudo when we are not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test run bench clean
+.PHONY: deps build test run serve-example bench clean
 
 deps:
 	@missing=""; \
@@ -30,8 +30,21 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The counter example from examples/: two workers sharing KV namespace "counts", state in .kindling/.
+KINDLING ?= $$($(SWIFT) build --show-bin-path)/kindling
+PORT ?= 8787
+PERSIST ?= .kindling
+
 run: build
-	$(SWIFT) run kindling --help
+	@$(MAKE) --no-print-directory serve-example
+
+serve-example:
+	@echo "Serving examples/counter on http://127.0.0.1:$(PORT)/ with state in $(PERSIST)/kindling.sqlite"
+	@echo "  curl http://127.0.0.1:$(PORT)/        # The count is 3, then 6, …"
+	@echo "  sqlite3 $(PERSIST)/kindling.sqlite \"SELECT key, CAST(value AS TEXT) FROM kv_counts\""
+	@echo "Ctrl-C stops it."
+	@exec $(KINDLING) dev -c examples/counter/worker/wrangler.toml -c examples/counter/incrementer/wrangler.toml \
+		--persist-to $(PERSIST) --port $(PORT)
 
 bench: deps
 	$(SWIFT) build -c release --product KindlingBenchmarks

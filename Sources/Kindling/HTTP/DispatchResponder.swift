@@ -50,7 +50,7 @@ struct DispatchResponder: HTTPResponder {
     /// `/cdn-cgi/mf/scheduled` and wrangler's `/__scheduled` do.
     private func runScheduled(cron: String, url: String, writer: HTTPResponseWriter) async throws {
         do {
-            try await dispatcher.scheduled(routing: url, cron: cron, scheduledTime: Date().timeIntervalSince1970 * 1000)
+            try await dispatcher.scheduled(routing: url, cron: cron, scheduledTime: (Date().timeIntervalSince1970 * 1000).rounded(.down))
             try await writer.write(HTTPResponse(status: .ok), body: "Ran scheduled event")
         } catch {
             try await writer.write(HTTPResponse(status: .internalServerError), body: "\(ErrorPage.summary(error))\n")
@@ -72,9 +72,16 @@ enum ScheduledTrigger {
     /// The cron of `/cdn-cgi/mf/scheduled?cron=…` or `/__scheduled?cron=…` (`* * * * *` when
     /// not given), or `nil` for any other path.
     static func cron(forPath path: String) -> String? {
-        let pathOnly = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
-        guard pathOnly == "/cdn-cgi/mf/scheduled" || pathOnly == "/__scheduled" else { return nil }
-        let query = URLComponents(string: path)?.queryItems ?? []
-        return query.first { $0.name == "cron" }?.value ?? "* * * * *"
+        let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts[0] == "/cdn-cgi/mf/scheduled" || parts[0] == "/__scheduled" else { return nil }
+        // Form encoding, as URLSearchParams reads it: `+` is a space.
+        for pair in parts.count > 1 ? parts[1].split(separator: "&") : [] {
+            let field = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if field[0] == "cron", field.count == 2 {
+                let value = field[1].replacingOccurrences(of: "+", with: " ")
+                return value.removingPercentEncoding ?? value
+            }
+        }
+        return "* * * * *"
     }
 }
