@@ -11,7 +11,7 @@ struct BlobTests {
             (#"(async () => { const b = new Blob(["0123456789"]); return [await b.slice(2, 5).text(), await b.slice(-3).text(), await b.slice(5, 2).text(), b.slice(1, 2, "X/Y").type, await b.slice().text()]; })()"#, #"["234","789","","x/y","0123456789"]"#),
             // The parts are copied: later changes to a buffer do not show.
             (#"(async () => { const u = new Uint8Array([1, 2]); const b = new Blob([u]); u[0] = 9; return Array.from(await b.bytes()); })()"#, "[1,2]"),
-            (#"new Blob(["x"], { type: "é" }).type"#, #""""#),
+            (#"[new Blob([], { type: "FoO/bAr" }).type, new Blob([], { type: "FoO\u0019/bAr" }).type, new Blob([], { type: "FoO /bAr" }).type, new Blob([], { type: "FoO\u0080/bAr" }).type, new Blob(["x"], { type: "é" }).type]"#, #"["foo/bar","","foo /bar","",""]"#),
             (#"(async () => { const r = new Blob(["st"]).stream().getReader(); const c = await r.read(); return [c.value.length, (await r.read()).done]; })()"#, "[2,true]"),
             (#"(async () => new Uint8Array(await new Blob(["ab"]).arrayBuffer()).length)()"#, "2"),
         ])
@@ -19,17 +19,17 @@ struct BlobTests {
         #expect(try await evaluateWebAPI(source) == expected)
     }
 
-    @Test("File has a name and lastModified, converts line endings on request and is a Blob")
+    @Test("File has a name and lastModified and is a Blob")
     func file() async throws {
         let result = try await evaluateWebAPI(
             """
             (async () => {
-              const f = new File(["a\\r\\nb"], "n.txt", { type: "text/plain", lastModified: 5, endings: "native" });
+              const f = new File(["a\\r\\nb"], "n.txt", { type: "text/plain", lastModified: 5 });
               return [f.name, f.lastModified, f.size, f.type, f instanceof Blob, Object.prototype.toString.call(f), await f.text(),
                 typeof new File([], "x").lastModified];
             })()
             """)
-        #expect(result == #"["n.txt",5,3,"text/plain",true,"[object File]","a\nb","number"]"#)
+        #expect(result == #"["n.txt",5,4,"text/plain",true,"[object File]","a\r\nb","number"]"#)
     }
 
     @Test("structuredClone keeps Blobs and Files")
@@ -49,7 +49,8 @@ struct BlobTests {
         arguments: [
             (#"thrown(() => new File(["x"]))"#, "TypeError: Failed to construct 'File': 2 arguments required, but only 1 present."),
             (#"thrown(() => new Blob("x"))"#, "TypeError: Failed to construct 'Blob': The provided value cannot be converted to a sequence."),
-            (#"thrown(() => new Blob([], { endings: "bad" }))"#, "TypeError: Failed to construct 'Blob': The provided value 'bad' is not a valid enum value of type EndingType."),
+            // workerd does not implement line-ending conversion.
+            (#"thrown(() => new Blob(["a"], { endings: "native" }))"#, "TypeError: The 'endings' field on 'Options' is not implemented."),
             (#"thrown(() => Object.getOwnPropertyDescriptor(Blob.prototype, "size").get.call({}))"#, "TypeError: Illegal invocation"),
         ])
     func invalid(source: String, expected: String) async throws {

@@ -12,18 +12,14 @@
     return /^[\x20-\x7e]*$/.test(s) ? s.toLowerCase() : "";
   }
 
-  function convertEndings(s, endings) {
-    return endings === "native" ? s.replace(/\r\n|\r/g, "\n") : s;
-  }
-
   // "Process blob parts": the bytes of a sequence of strings, buffers, views and Blobs.
-  function processParts(parts, endings) {
+  function processParts(parts) {
     const chunks = [];
     let total = 0;
     for (const part of parts) {
       let bytes;
       if (typeof part === "string") {
-        bytes = internal.utf8Encode(convertEndings(part, endings));
+        bytes = internal.utf8Encode(part);
       } else if (internal.isBlob(part)) {
         bytes = internal.blobBytes(part);
       } else if (ArrayBuffer.isView(part)) {
@@ -31,7 +27,7 @@
       } else if (part instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && part instanceof SharedArrayBuffer)) {
         bytes = new Uint8Array(part.slice(0));
       } else {
-        bytes = internal.utf8Encode(convertEndings(internal.toUSV(part), endings));
+        bytes = internal.utf8Encode(internal.toUSV(part));
       }
       chunks.push(bytes);
       total += bytes.length;
@@ -47,17 +43,13 @@
   }
 
   function readOptions(options, what) {
-    if (options === undefined || options === null) return { type: "", endings: "transparent" };
+    if (options === undefined || options === null) return { type: "" };
     if (typeof options !== "object" && typeof options !== "function") {
       throw new TypeError(`Failed to construct '${what}': The provided value is not of type '${what}PropertyBag'.`);
     }
-    const endings = options.endings === undefined ? "transparent" : `${options.endings}`;
-    if (endings !== "transparent" && endings !== "native") {
-      throw new TypeError(
-        `Failed to construct '${what}': The provided value '${endings}' is not a valid enum value of type EndingType.`,
-      );
-    }
-    return { type: options.type === undefined ? "" : normalizeType(options.type), endings };
+    // workerd does not implement line-ending conversion and refuses the option outright.
+    if (options.endings !== undefined) throw new TypeError("The 'endings' field on 'Options' is not implemented.");
+    return { type: options.type === undefined ? "" : normalizeType(options.type) };
   }
 
   function toParts(blobParts, what) {
@@ -79,8 +71,8 @@
         return;
       }
       const parts = toParts(blobParts, "Blob");
-      const { type, endings } = readOptions(options, "Blob");
-      this.#bytes = processParts(parts, endings);
+      const { type } = readOptions(options, "Blob");
+      this.#bytes = processParts(parts);
       this.#type = type;
     }
 
@@ -157,9 +149,9 @@
     constructor(fileBits, fileName, options = undefined) {
       if (arguments.length < 2) internal.argCount(arguments.length, 2, "Failed to construct 'File'");
       const parts = toParts(fileBits, "File");
-      const { type, endings } = readOptions(options, "File");
+      const { type } = readOptions(options, "File");
       super();
-      internal.initBlob(this, processParts(parts, endings), type);
+      internal.initBlob(this, processParts(parts), type);
       this.#name = internal.toUSV(fileName);
       const lastModified = options === undefined || options === null ? undefined : options.lastModified;
       this.#lastModified = lastModified === undefined ? Date.now() : Math.trunc(Number(lastModified)) || 0;
