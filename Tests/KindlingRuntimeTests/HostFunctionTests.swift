@@ -200,6 +200,33 @@ struct IsolateThreadTests {
     }
 }
 
+extension IsolateThreadTests {
+    @Test("an isolate's thread ends when the isolate is released, with or without shutdown")
+    func threadEndsOnRelease() async throws {
+        // The thread ids, as the isolate threads themselves report them (names would not do: threads JavaScriptCore
+        // starts from an isolate's thread inherit its name).
+        let threadID = HostFunction.sync { _ in
+            let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? ""
+            return .string(String(link.split(separator: "/").last ?? ""))
+        }
+        var isolates: [WorkerIsolate] = []
+        var ids: [String] = []
+        for index in 0..<3 {
+            let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "gone\(index)"))
+            try await isolate.setGlobal("threadID", to: .function(threadID))
+            ids.append(try await isolate.evaluate("threadID()").replacingOccurrences(of: "\"", with: ""))
+            if index == 0 { await isolate.shutdown() }
+            isolates.append(isolate)
+        }
+        let alive = { ids.filter { FileManager.default.fileExists(atPath: "/proc/self/task/\($0)") } }
+        #expect(Set(ids).count == 3)
+        #expect(alive().count == 3)
+        isolates.removeAll()
+        for _ in 0..<200 where !alive().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(alive().isEmpty)
+    }
+}
+
 /// The OS name of the calling thread (Linux: `/proc/thread-self/comm`).
 private func currentThreadName() -> String {
     let name = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
