@@ -129,15 +129,21 @@ public final class Kindling: Sendable {
         return try kv.namespace(name)
     }
 
-    /// Stops every worker and closes the store (deleting a temporary one). Safe to call twice.
+    /// Stops the HTTP server, waits for every worker's `ctx.waitUntil` work, stops the workers and
+    /// closes the store (deleting a temporary one). Safe to call twice.
     public func dispose() async {
         let first = disposed.withLock { disposed in
             defer { disposed = true }
             return !disposed
         }
         guard first else { return }
+        // Stop taking requests, let `ctx.waitUntil` work finish (it may still call other workers
+        // and the store), then stop the isolates.
         await server?.shutdown()
-        for worker in dispatcher.removeAll() { await worker.shutdown() }
+        let workers = dispatcher.workersForShutdown()
+        for worker in workers { await worker.waitUntilSettled() }
+        _ = dispatcher.removeAll()
+        for worker in workers { await worker.shutdown() }
         for persistence in persistences { persistence.shutdown() }
     }
 

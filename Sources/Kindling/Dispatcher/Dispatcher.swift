@@ -18,6 +18,11 @@ final class Dispatcher: Sendable {
         workers.withLock { $0[worker.name] = worker }
     }
 
+    /// Every worker, still reachable (waitUntil work may call them), for shutdown.
+    func workersForShutdown() -> [Worker] {
+        workers.withLock { Array($0.values) }
+    }
+
     /// Removes every worker, for shutdown.
     func removeAll() -> [Worker] {
         workers.withLock { workers in

@@ -13,12 +13,19 @@ struct BindingFactory: Sendable {
     /// Evaluates the JS halves the worker's bindings need and sets its `env`.
     func install(for options: WorkerOptions, in isolate: WorkerIsolate) async throws {
         var environment: [String: ScriptArgument] = [:]
+        if options.bindings.values.contains(where: { if case .json = $0 { true } else { false } }) {
+            _ = try await isolate.evaluate(VarBinding.script, sourceURL: "kindling:vars.js")
+        }
         for (name, binding) in options.bindings {
             switch binding {
             case .text(let text):
-                environment[name] = .value(.string(text))
+                environment[name] = VarBinding.text(text)
             case .json(let json):
-                environment[name] = .value(try HostValue(json: json, binding: name, worker: options.name))
+                do {
+                    environment[name] = try VarBinding.json(json, binding: name)
+                } catch let error as BindingError {
+                    throw KindlingError(code: .invalidOptions, message: "Worker \"\(options.name)\": \(error.message)")
+                }
             }
         }
         if !options.kvNamespaces.isEmpty {
@@ -35,54 +42,5 @@ struct BindingFactory: Sendable {
             }
         }
         try await isolate.setEnvironment(environment)
-    }
-}
-
-extension HostValue {
-    /// A JSON var's value.
-    init(json: String, binding: String, worker: String) throws {
-        do {
-            self = try JSONDecoder().decode(JSONHostValue.self, from: Data(json.utf8)).value
-        } catch {
-            throw KindlingError(
-                code: .invalidOptions,
-                message: "Binding \(binding) of worker \"\(worker)\" is not valid JSON: \(json)"
-            )
-        }
-    }
-}
-
-/// Decodes any JSON document into a ``HostValue``.
-private struct JSONHostValue: Decodable {
-    let value: HostValue
-
-    init(from decoder: any Decoder) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [HostValue] = []
-            while !array.isAtEnd { items.append(try array.decode(JSONHostValue.self).value) }
-            value = .array(items)
-        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            var members: [String: HostValue] = [:]
-            for key in object.allKeys { members[key.stringValue] = try object.decode(JSONHostValue.self, forKey: key).value }
-            value = .object(members)
-        } else {
-            let single = try decoder.singleValueContainer()
-            if single.decodeNil() {
-                value = .null
-            } else if let bool = try? single.decode(Bool.self) {
-                value = .bool(bool)
-            } else if let number = try? single.decode(Double.self) {
-                value = .number(number)
-            } else {
-                value = .string(try single.decode(String.self))
-            }
-        }
-    }
-
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        let intValue: Int? = nil
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

@@ -89,6 +89,12 @@ final class Worker: Sendable {
         try await isolate.scheduled(cron: cron, scheduledTime: scheduledTime)
     }
 
+    /// Waits for the worker's pending `ctx.waitUntil` work (its failures are the worker's, logged
+    /// by the runtime, not the caller's).
+    func waitUntilSettled() async {
+        try? await isolate.waitUntilSettled()
+    }
+
     func shutdown() async {
         await isolate.shutdown()
         if let scratchDirectory { try? FileManager.default.removeItem(atPath: scratchDirectory) }
