@@ -8,6 +8,7 @@ import KindlingRuntime
 /// ≥ 100k round trips/s on one thread.
 enum RuntimeBenchmarks {
     static func run() async throws {
+        print("# runtime (issue 3)")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kindling-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
