@@ -12,7 +12,7 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
   function readType(options) {
     if (options === undefined || options === null) return { type: "text", cacheTtl: undefined };
     if (typeof options === "string") return { type: options, cacheTtl: undefined };
-    return { type: options.type ?? "text", cacheTtl: options.cacheTtl };
+    return { type: options.type === undefined || options.type === null ? "text" : String(options.type), cacheTtl: options.cacheTtl };
   }
 
   // Bytes from the host (a Uint8Array) in the form the caller asked for.
@@ -35,22 +35,52 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     }
   }
 
+  // A bulk value: the host has already refused types other than text and json; a value that is
+  // not JSON fails the whole call, with Miniflare's (the KV API's) wording.
+  function convertBulk(bytes, type) {
+    if (type !== "json") return decoder.decode(bytes);
+    try {
+      return JSON.parse(decoder.decode(bytes));
+    } catch {
+      throw new Error("KV GET_BULK failed: 400 At least one of the requested keys corresponds to a non-json value");
+    }
+  }
+
   function parseMetadata(text) {
     return text === null || text === undefined ? null : JSON.parse(text);
   }
 
-  function optionalNumber(value) {
-    return value === undefined || value === null ? undefined : Math.trunc(Number(value));
+  // An `int` option as workerd's bindings convert it: absent when undefined or null, otherwise a
+  // number truncated toward zero, with NaN (and anything else that is not a finite number) as 0 —
+  // so `{ expirationTtl: "nan" }` fails as "Invalid expiration_ttl of 0", as in production.
+  function optionalInteger(value) {
+    if (value === undefined || value === null) return undefined;
+    const number = Number(value);
+    return Number.isFinite(number) ? Math.trunc(number) : 0;
+  }
+
+  // A body stream: the global ReadableStream once the runtime has one, else the prelude's
+  // stand-in (branded "ReadableStream", read through `new Response(stream)`).
+  function isReadableStream(value) {
+    if (typeof ReadableStream === "function" && value instanceof ReadableStream) return true;
+    return typeof value.getReader === "function" &&
+      Object.prototype.toString.call(value) === "[object ReadableStream]";
   }
 
   // What put() accepts, as bytes or text for the host; streams are read to the end first.
+  // Primitives are converted to strings (workerd's `kj::OneOf<kj::String, jsg::JsObject>`); of
+  // objects (functions included) only buffers, views and streams are accepted.
   async function valueForHost(value) {
-    if (typeof value !== "object" || value === null) {
-      return typeof value === "string" ? value : String(value);
-    }
+    if (typeof value === "string") return value;
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return String(value);
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
-    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    if (typeof ReadableStream === "function" && value instanceof ReadableStream) {
+    if (ArrayBuffer.isView(value)) {
+      const window = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      // A copy for a window that does not start at the buffer's start: the runtime's byte
+      // conversion reads from the start of the backing store (it ignores the view's byteOffset).
+      return value.byteOffset === 0 ? window : window.slice();
+    }
+    if (typeof value === "object" && isReadableStream(value)) {
       return new Uint8Array(await new Response(value).arrayBuffer());
     }
     throw new TypeError(
@@ -68,14 +98,14 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     async get(key, options) {
       const { type, cacheTtl } = readType(options);
       if (Array.isArray(key)) return this.#getBulk(key, type, cacheTtl, false);
-      const bytes = this.#host.get(String(key), optionalNumber(cacheTtl));
+      const bytes = this.#host.get(String(key), optionalInteger(cacheTtl));
       return bytes === null ? null : convert(bytes, type);
     }
 
     async getWithMetadata(key, options) {
       const { type, cacheTtl } = readType(options);
       if (Array.isArray(key)) return this.#getBulk(key, type, cacheTtl, true);
-      const found = this.#host.getWithMetadata(String(key), optionalNumber(cacheTtl));
+      const found = this.#host.getWithMetadata(String(key), optionalInteger(cacheTtl));
       if (found === null) return { value: null, metadata: null, cacheStatus: null };
       return { value: convert(found[0], type), metadata: parseMetadata(found[1]), cacheStatus: null };
     }
@@ -83,14 +113,14 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     async #getBulk(keys, type, cacheTtl, withMetadata) {
       const names = keys.map(String);
       // Bulk reads come back as text or JSON only, as on the platform.
-      const rows = this.#host.getBulk(names, type, optionalNumber(cacheTtl));
+      const rows = this.#host.getBulk(names, type, optionalInteger(cacheTtl));
       const map = new Map();
       for (let i = 0; i < names.length; i++) {
         const row = rows[i];
         if (row === null) {
           map.set(names[i], null);
         } else {
-          const value = convert(row[0], type);
+          const value = convertBulk(row[0], type);
           map.set(names[i], withMetadata ? { value, metadata: parseMetadata(row[1]) } : value);
         }
       }
@@ -104,8 +134,8 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
       this.#host.put(
         name,
         body,
-        optionalNumber(options?.expiration),
-        optionalNumber(options?.expirationTtl),
+        optionalInteger(options?.expiration),
+        optionalInteger(options?.expirationTtl),
         metadata === undefined || metadata === null ? undefined : JSON.stringify(metadata)
       );
     }
@@ -116,11 +146,12 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
 
     async list(options) {
       const prefix = options?.prefix ?? undefined;
-      const limit = optionalNumber(options?.limit);
+      const limit = optionalInteger(options?.limit);
       const cursor = options?.cursor ?? undefined;
       const page = this.#host.list(
         prefix === undefined ? undefined : String(prefix),
-        limit === 0 ? undefined : limit,
+        // workerd sends the limit only when it is positive; otherwise the default applies.
+        limit === undefined || limit <= 0 ? undefined : limit,
         cursor === undefined ? undefined : String(cursor)
       );
       const keys = page.keys.map((entry) => {

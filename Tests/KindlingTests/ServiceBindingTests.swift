@@ -1,0 +1,316 @@
+import Foundation
+import Kindling
+import KindlingTesting
+import Synchronization
+import Testing
+
+/// Service bindings as Workers code sees them: `env.SVC.fetch()` to another worker, to one of
+/// its named entrypoints, or to a Swift closure, with the request and the answer intact both ways.
+@Suite("Service bindings through a worker", .timeLimit(.minutes(2)))
+struct ServiceBindingTests {
+    /// A worker answering JSON of the request it got, with a status, status text and headers of its own.
+    static let echo = #"""
+        export default {
+          async fetch(request) {
+            const body = JSON.stringify({
+              method: request.method,
+              url: request.url,
+              headers: [...request.headers],
+              body: request.body === null ? null : await request.text(),
+            });
+            return new Response(body, {
+              status: 201,
+              statusText: "Made It",
+              headers: { "x-echo": "yes", "set-cookie": "a=1", "content-type": "application/json" },
+            });
+          },
+        };
+        """#
+
+    static func kindling(caller body: String, bindings: [String: ServiceBinding], others: [WorkerOptions] = [])
+        async throws -> Kindling
+    {
+        try await Kindling(
+            KindlingOptions(
+                workers: [
+                    WorkerOptions(name: "caller", script: WorkerProbe.script(body), modules: true, serviceBindings: bindings)
+                ] + others))
+    }
+
+    @Test("fetch(url, {method, headers, body}) reaches the other worker intact; status, statusText, headers and body come back")
+    func workerToWorker() async throws {
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const response = await env.SVC.fetch("https://echo.example/path/to?q=1&r=%20", {
+                  method: "POST",
+                  headers: { "X-Custom": "custom value", "content-type": "text/plain" },
+                  body: "the body ✓",
+                });
+                return {
+                  status: response.status,
+                  statusText: response.statusText,
+                  ok: response.ok,
+                  headers: [...response.headers],
+                  request: await response.json(),
+                };
+                """#,
+            bindings: ["SVC": .worker("echo")],
+            others: [WorkerOptions(name: "echo", script: Self.echo, modules: true)])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {
+                  "status": 201, "statusText": "Made It", "ok": true,
+                  "headers": [["content-type", "application/json"], ["set-cookie", "a=1"], ["x-echo", "yes"]],
+                  "request": {
+                    "method": "POST",
+                    "url": "https://echo.example/path/to?q=1&r=%20",
+                    "headers": [["content-type", "text/plain"], ["x-custom", "custom value"]],
+                    "body": "the body ✓"
+                  }
+                }
+                """#))
+    }
+
+    @Test("a Request object as input, alone or with init overriding it, and binary bodies both ways")
+    func requestObjectInput() async throws {
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const request = new Request("http://echo/put", { method: "PUT", headers: { "x-a": "1" }, body: "from request" });
+                const plain = await (await env.SVC.fetch(request)).json();
+                const base = new Request("http://echo/base", { method: "POST", body: "base body", headers: { "x-a": "1" } });
+                const overridden = await (await env.SVC.fetch(base, { method: "PATCH", body: "init body", headers: { "x-b": "2" } })).json();
+                const get = await (await env.SVC.fetch(new Request("http://echo/get?x=y"))).json();
+                const binary = await env.BIN.fetch("http://bin/", { method: "POST", body: new Uint8Array([0, 1, 254, 255]) });
+                return { plain, overridden, get, binary: [...new Uint8Array(await binary.arrayBuffer())] };
+                """#,
+            bindings: ["SVC": .worker("echo"), "BIN": .worker("bin")],
+            others: [
+                WorkerOptions(name: "echo", script: Self.echo, modules: true),
+                WorkerOptions(
+                    name: "bin",
+                    script: #"""
+                        export default {
+                          async fetch(request) {
+                            const bytes = new Uint8Array(await request.arrayBuffer());
+                            return new Response(bytes.map((b) => 255 - b));
+                          },
+                        };
+                        """#,
+                    modules: true),
+            ])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {
+                  "plain": {"method": "PUT", "url": "http://echo/put",
+                            "headers": [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1"]], "body": "from request"},
+                  "overridden": {"method": "PATCH", "url": "http://echo/base",
+                                 "headers": [["content-type", "text/plain;charset=UTF-8"], ["x-b", "2"]], "body": "init body"},
+                  "get": {"method": "GET", "url": "http://echo/get?x=y", "headers": [], "body": null},
+                  "binary": [255, 254, 1, 0]
+                }
+                """#))
+    }
+
+    @Test("a binding to a named entrypoint reaches that WorkerEntrypoint class; a plain binding the default export")
+    func namedEntrypoint() async throws {
+        let target = WorkerOptions(
+            name: "target",
+            script: #"""
+                import { WorkerEntrypoint } from "cloudflare:workers";
+                export class Admin extends WorkerEntrypoint {
+                  async fetch(request) {
+                    return new Response(`admin ${request.method} ${new URL(request.url).pathname} ${await request.text()} ${this.env.ROLE}`,
+                                        { status: 202, headers: { "x-entrypoint": "Admin" } });
+                  }
+                }
+                export default {
+                  fetch(request, env) {
+                    return new Response(`default ${request.method} ${new URL(request.url).pathname}`);
+                  },
+                };
+                """#,
+            modules: true,
+            bindings: ["ROLE": .text("administrator")])
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const admin = await env.ADMIN.fetch("http://target/users", { method: "DELETE", body: "id=7" });
+                const plain = await env.DEFAULT.fetch("http://target/home");
+                return {
+                  admin: [admin.status, admin.headers.get("x-entrypoint"), await admin.text()],
+                  plain: [plain.status, await plain.text()],
+                };
+                """#,
+            bindings: ["ADMIN": .entrypoint(worker: "target", entrypoint: "Admin"), "DEFAULT": .worker("target")],
+            others: [target])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {"admin": [202, "Admin", "admin DELETE /users id=7 administrator"], "plain": [200, "default GET /home"]}
+                """#))
+    }
+
+    @Test("a Swift closure receives method, URL, headers and body; its status, headers and body reach the worker")
+    func swiftClosure() async throws {
+        let seen = Mutex<WorkerRequest?>(nil)
+        let seenBody = Mutex<String?>(nil)
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const response = await env.HOST.fetch("http://host.example/api?x=1", {
+                  method: "PUT",
+                  headers: { "X-Token": "secret", "content-type": "application/json" },
+                  body: JSON.stringify({ n: 1 }),
+                });
+                return {
+                  status: response.status,
+                  statusText: response.statusText,
+                  headers: [...response.headers],
+                  body: await response.text(),
+                };
+                """#,
+            bindings: [
+                "HOST": .handler { request in
+                    seen.withLock { $0 = request }
+                    let body = String(decoding: try await request.body.collect(), as: UTF8.self)
+                    seenBody.withLock { $0 = body }
+                    var headers = HTTPFields()
+                    headers[.contentType] = "text/plain"
+                    headers[HTTPField.Name("X-From-Swift")!] = "closure"
+                    return WorkerResponse(
+                        status: 418, statusText: "I'm a teapot", headers: headers, body: .bytes(Array("short and stout".utf8)))
+                }
+            ])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {"status": 418, "statusText": "I'm a teapot",
+                 "headers": [["content-type", "text/plain"], ["x-from-swift", "closure"]], "body": "short and stout"}
+                """#))
+        let request = try #require(seen.withLock { $0 })
+        #expect(request.method == "PUT")
+        #expect(request.url == "http://host.example/api?x=1")
+        #expect(request.headers[HTTPField.Name("x-token")!] == "secret")
+        #expect(request.headers[.contentType] == "application/json")
+        #expect(seenBody.withLock { $0 } == #"{"n":1}"#)
+    }
+
+    @Test("an error thrown in the callee worker or the Swift closure rejects the caller's fetch")
+    func calleeErrors() async throws {
+        struct Refused: Error, CustomStringConvertible {
+            var description: String { "the closure refused" }
+        }
+        let kindling = try await Self.kindling(
+            caller: #"""
+                return {
+                  thrown: await outcome(() => env.THROWS.fetch("http://throws/")),
+                  typeError: await outcome(() => env.THROWS.fetch("http://throws/type")),
+                  closure: await outcome(() => env.CLOSURE.fetch("http://closure/")),
+                  stillWorks: await (await env.THROWS.fetch("http://throws/ok")).text(),
+                };
+                """#,
+            bindings: ["THROWS": .worker("throws"), "CLOSURE": .handler { _ in throw Refused() }],
+            others: [
+                WorkerOptions(
+                    name: "throws",
+                    script: #"""
+                        export default {
+                          async fetch(request) {
+                            const path = new URL(request.url).pathname;
+                            if (path === "/ok") return new Response("fine");
+                            if (path === "/type") null.property;
+                            throw new Error("boom in the callee");
+                          },
+                        };
+                        """#,
+                    modules: true),
+            ])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        guard case .object(let members) = answer else {
+            Issue.record("not an object: \(answer)")
+            return
+        }
+        #expect(members["thrown"] == JSON(#"{"error": "Error", "message": "boom in the callee"}"#))
+        #expect(members["typeError"]?.member("error") == .string("TypeError"))
+        #expect(members["closure"]?.member("error") == .string("Error"))
+        #expect(members["closure"]?.member("message")?.stringValue?.contains("the closure refused") == true)
+        #expect(members["stillWorks"] == .string("fine"))
+    }
+
+    @Test("null-body statuses come back without a body; a HEAD request has none")
+    func nullBodyStatuses() async throws {
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const noContent = await env.SVC.fetch("http://svc/204");
+                const head = await env.SVC.fetch("http://svc/", { method: "HEAD" });
+                return {
+                  noContent: [noContent.status, noContent.body === null, await noContent.text()],
+                  head: [head.status, head.headers.get("x-method"), await head.text()],
+                };
+                """#,
+            bindings: ["SVC": .worker("svc")],
+            others: [
+                WorkerOptions(
+                    name: "svc",
+                    script: #"""
+                        export default {
+                          fetch(request) {
+                            if (request.url.endsWith("/204")) return new Response(null, { status: 204 });
+                            return new Response(null, { headers: { "x-method": request.method } });
+                          },
+                        };
+                        """#,
+                    modules: true),
+            ])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(answer == JSON(#"{"noContent": [204, true, ""], "head": [200, "HEAD", ""]}"#))
+    }
+
+    @Test("a service-worker script calls a binding as a global and is reached as a target")
+    func serviceWorkerFormat() async throws {
+        let kindling = try await Kindling(
+            KindlingOptions(workers: [
+                WorkerOptions(
+                    name: "front",
+                    script: #"""
+                        addEventListener("fetch", (event) => event.respondWith((async () => {
+                          const answer = await BACK.fetch("http://back/x", { method: "POST", body: "ping" });
+                          return new Response(`${String(BACK)} ${answer.status} ${await answer.text()}`);
+                        })()));
+                        """#,
+                    serviceBindings: ["BACK": .worker("back")]),
+                WorkerOptions(
+                    name: "back",
+                    script: #"""
+                        addEventListener("fetch", (event) => event.respondWith((async () =>
+                          new Response(`${event.request.method} ${await event.request.text()} pong`, { status: 203 }))()));
+                        """#),
+            ]))
+        #expect(try await kindling.dispatchFetch("http://localhost/").text() == "[object Fetcher] 203 POST ping pong")
+        await kindling.dispose()
+    }
+}
+
+extension JSON {
+    /// The member `key` of an object, else nil.
+    func member(_ key: String) -> JSON? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The string, if this is one.
+    var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+}
