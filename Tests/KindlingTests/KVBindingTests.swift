@@ -699,7 +699,9 @@ enum JSON: Equatable, Decodable, CustomStringConvertible {
 
     /// `text` as a JSON string literal.
     static func quoted(_ text: String) -> String {
-        String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: try! encoder.encode(text), as: UTF8.self)
     }
 
     var description: String {

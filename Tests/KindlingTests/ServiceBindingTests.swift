@@ -276,6 +276,118 @@ struct ServiceBindingTests {
         #expect(answer == JSON(#"{"noContent": [204, true, ""], "head": [200, "HEAD", ""]}"#))
     }
 
+    /// A worker that redirects by path: /302/x → 302 to /x (relative), /307 → 307 to /echo, /loop → itself,
+    /// /away → another origin, /bad → an unparsable Location, anything else echoes method, URL, body and the
+    /// Authorization header.
+    static let redirector = #"""
+        export default {
+          async fetch(request) {
+            const url = new URL(request.url);
+            const to = (status, location) => new Response("moved", { status, headers: { location } });
+            if (url.pathname.startsWith("/302/")) return to(302, url.pathname.slice(4));
+            if (url.pathname === "/303") return to(303, "/echo");
+            if (url.pathname === "/307") return to(307, "/echo");
+            if (url.pathname === "/loop") return to(302, "/loop");
+            if (url.pathname === "/away") return to(301, "https://other.example/echo");
+            if (url.pathname === "/bad") return to(302, "http://[bad");
+            if (url.pathname === "/nolocation") return new Response(null, { status: 302 });
+            const body = request.body === null ? null : await request.text();
+            return Response.json({ method: request.method, url: request.url, body, auth: request.headers.get("authorization") });
+          },
+        };
+        """#
+
+    @Test("redirects are followed through the binding as fetch() does: method and body rules, url, redirected, limits")
+    func redirects() async throws {
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const summary = async (response) => ({
+                  status: response.status, url: response.url, redirected: response.redirected,
+                  body: response.headers.get("content-type") === "application/json" ? await response.json() : await response.text(),
+                });
+                const post = { method: "POST", body: "payload", headers: { authorization: "Bearer t" } };
+                return {
+                  post302: await summary(await env.SVC.fetch("http://svc/302/echo#frag", post)),
+                  put303: await summary(await env.SVC.fetch("http://svc/303", { ...post, method: "PUT" })),
+                  post307: await summary(await env.SVC.fetch("http://svc/307", post)),
+                  chain: await summary(await env.SVC.fetch("http://svc/302/302/echo", post)),
+                  crossOrigin: await summary(await env.SVC.fetch("http://svc/away", { headers: { authorization: "Bearer t" } })),
+                  manual: await summary(await env.SVC.fetch("http://svc/302/echo", { redirect: "manual" })),
+                  noLocation: await summary(await env.SVC.fetch("http://svc/nolocation")),
+                  loop: await outcome(() => env.SVC.fetch("http://svc/loop")),
+                  bad: await outcome(() => env.SVC.fetch("http://svc/bad")),
+                };
+                """#,
+            bindings: ["SVC": .worker("redirector")],
+            others: [WorkerOptions(name: "redirector", script: Self.redirector, modules: true)])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {
+                  "post302": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                              "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
+                  "put303": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                             "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
+                  "post307": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                              "body": {"method": "POST", "url": "http://svc/echo", "body": "payload", "auth": "Bearer t"}},
+                  "chain": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                            "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
+                  "crossOrigin": {"status": 200, "url": "https://other.example/echo", "redirected": true,
+                                  "body": {"method": "GET", "url": "https://other.example/echo", "body": null, "auth": null}},
+                  "manual": {"status": 302, "url": "http://svc/302/echo", "redirected": false, "body": "moved"},
+                  "noLocation": {"status": 302, "url": "http://svc/nolocation", "redirected": false, "body": ""},
+                  "loop": {"error": "TypeError", "message": "Too many redirects."},
+                  "bad": {"error": "TypeError", "message": "Invalid Location header; unable to follow redirect."}
+                }
+                """#))
+    }
+
+    @Test("the Response is a fetched one: url set, headers immutable, repeated headers kept apart")
+    func fetchedResponse() async throws {
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const response = await env.SVC.fetch("http://svc/some/path?q#fragment");
+                const copy = new Response(response.body, response);
+                copy.headers.set("x-added", "1");
+                return {
+                  url: response.url,
+                  redirected: response.redirected,
+                  immutable: await outcome(() => response.headers.set("x-more", "1")),
+                  cookies: response.headers.getSetCookie(),
+                  vary: response.headers.get("vary"),
+                  copy: [copy.status, copy.headers.get("x-added"), await copy.text()],
+                };
+                """#,
+            bindings: ["SVC": .worker("svc")],
+            others: [
+                WorkerOptions(
+                    name: "svc",
+                    script: #"""
+                        export default {
+                          fetch(request) {
+                            const headers = new Headers([["set-cookie", "a=1"], ["set-cookie", "b=2"], ["vary", "x"], ["vary", "y"]]);
+                            return new Response(request.url, { status: 200, headers });
+                          },
+                        };
+                        """#,
+                    modules: true),
+            ])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {
+                  "url": "http://svc/some/path?q", "redirected": false,
+                  "immutable": {"error": "TypeError", "message": "Can't modify immutable headers."},
+                  "cookies": ["a=1", "b=2"], "vary": "x, y",
+                  "copy": [200, "1", "http://svc/some/path?q"]
+                }
+                """#))
+    }
+
     @Test("a service-worker script calls a binding as a global and is reached as a target")
     func serviceWorkerFormat() async throws {
         let kindling = try await Kindling(
