@@ -48,7 +48,7 @@ serve-example:
 
 bench: deps
 	$(SWIFT) build -c release --product KindlingBenchmarks
-	$$($(SWIFT) build -c release --show-bin-path)/KindlingBenchmarks
+	$$($(SWIFT) build -c release --show-bin-path)/KindlingBenchmarks $(ONLY)
 
 clean:
 	rm -rf .build

@@ -85,12 +85,13 @@ let package = Package(
         .executableTarget(
             name: "KindlingBenchmarks",
             dependencies: [
-                "KindlingBindings", "KindlingStorage", "CSQLite",
+                "Kindling", "KindlingBindings", "KindlingStorage", "CSQLite",
                 "KindlingHTTP", "KindlingRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

@@ -11,11 +11,13 @@ import NIOPosix
 /// `wrk` package; without it the benchmark says so and measures nothing. `KINDLING_BENCH_WRK_DURATION` (say
 /// `3s`) shortens the runs for a quick look.
 enum HTTPBenchmarks {
-    static func run() async throws {
+    /// - Returns: the bare server's measurement, the baseline for `kindling dev` (DispatchBenchmarks).
+    @discardableResult
+    static func run() async throws -> Measurement? {
         print("# http (issue 4): hello world under wrk -t2 -c64, bare SwiftNIO vs KindlingHTTP")
         guard let wrk = findExecutable("wrk") else {
             print("http: wrk not found on PATH; install Debian's wrk package (apt-get install wrk) to measure")
-            return
+            return nil
         }
         let duration = ProcessInfo.processInfo.environment["KINDLING_BENCH_WRK_DURATION"] ?? "10s"
 
@@ -36,9 +38,10 @@ enum HTTPBenchmarks {
             "KindlingHTTP / bare SwiftNIO".padding(toLength: 32, withPad: " ", startingAt: 0)
                 + String(format: "%10.1f %% of the rate, %.1f %% by CPU per request   (target ≥ 80 %%)", ratio, cpuRatio)
         )
+        return baseline
     }
 
-    private static func line(_ label: String, _ measurement: Measurement) -> String {
+    static func line(_ label: String, _ measurement: Measurement) -> String {
         let microseconds = Double(measurement.cpuPerRequest.components.attoseconds) / 1e12
             + Double(measurement.cpuPerRequest.components.seconds) * 1e6
         return label.padding(toLength: 32, withPad: " ", startingAt: 0)
@@ -55,7 +58,7 @@ enum HTTPBenchmarks {
     }
 
     /// Runs a short warm-up, then the measured run.
-    private static func measure(wrk: String, port: Int, duration: String) throws -> Measurement {
+    static func measure(wrk: String, port: Int, duration: String) throws -> Measurement {
         let url = "http://127.0.0.1:\(port)/"
         _ = try runWrk(wrk, ["-t2", "-c64", "-d1s", url])
         let cpuBefore = processCPUTime()
@@ -114,7 +117,7 @@ enum HTTPBenchmarks {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func findExecutable(_ name: String) -> String? {
+    static func findExecutable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"

@@ -1,5 +1,21 @@
 // `make bench`: a release build that prints one line per figure. Raw baselines and our figures
 // are measured in the same run, since these machines are noisy; compare ratios, not absolutes.
+// `make bench ONLY=storage` (or runtime, http, dispatch) runs one group.
 
-print("# storage (issue 2)")
-try StorageBenchmarks.run()
+let only = CommandLine.arguments.dropFirst().first
+func wants(_ group: String) -> Bool { only == nil || only == group }
+
+if wants("storage") {
+    print("# storage (issue 2)")
+    try StorageBenchmarks.run()
+}
+if wants("runtime") {
+    try await RuntimeBenchmarks.run()
+}
+var bareHTTP: HTTPBenchmarks.Measurement? = nil
+if wants("http") || wants("dispatch") {
+    bareHTTP = try await HTTPBenchmarks.run()
+}
+if wants("dispatch") {
+    try await DispatchBenchmarks.run(bareHTTP: bareHTTP)
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Kindling
+import Logging
+
+/// Issue 4's figures: in-process `dispatchFetch` of a hello-world worker, the counter example's
+/// request (three service-binding calls and four KV operations), start-up of the two-worker
+/// example to its first answer, and `kindling dev`-style HTTP under wrk against the bare
+/// SwiftNIO baseline measured in the same run.
+enum DispatchBenchmarks {
+    static let hello = "export default { fetch() { return new Response('Hello, world!'); } };"
+
+    /// Warnings only: a log line per request would measure the terminal.
+    static let quiet: Logger = {
+        var logger = Logger(label: "kindling.bench")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func run(bareHTTP: HTTPBenchmarks.Measurement?) async throws {
+        print("# dispatcher (issue 4)")
+        try await helloWorld()
+        try await counter()
+        try await startup()
+        if let bareHTTP { try await http(against: bareHTTP) }
+    }
+
+    /// Sequential round trips from one task: Swift → isolate thread → JS `fetch` → Swift.
+    static func helloWorld() async throws {
+        let kindling = try await Kindling(KindlingOptions(workers: [WorkerOptions(name: "hello", script: hello, modules: true)]), logger: quiet)
+        let rate = try await requestRate(count: 20_000) {
+            _ = try await kindling.dispatchFetch("http://localhost/").bytes()
+        }
+        print(String(format: "dispatchFetch hello world: %.0f req/s, one at a time (target >= 50000)", rate))
+        let concurrent = try await requestRate(count: 20_000, concurrency: 32) {
+            _ = try await kindling.dispatchFetch("http://localhost/").bytes()
+        }
+        await kindling.dispose()
+        print(String(format: "dispatchFetch hello world: %.0f req/s, 32 in flight", concurrent))
+    }
+
+    /// The counter example's request: 3 service-binding fetches and 4 KV operations each.
+    static func counter() async throws {
+        let kindling = try await Kindling(counterOptions(persistence: .temporary), logger: quiet)
+        let rate = try await requestRate(count: 5_000) {
+            _ = try await kindling.dispatchFetch("http://localhost/").bytes()
+        }
+        await kindling.dispose()
+        print(String(format: "counter example request: %.0f req/s (target >= 10000)", rate))
+    }
+
+    /// From nothing to the first answered request, two workers (esbuild included: it runs for
+    /// each start, as `kindling dev` does). Best of 10.
+    static func startup() async throws {
+        var best = Duration.seconds(3600)
+        for _ in 0..<10 {
+            let start = ContinuousClock.now
+            let kindling = try await Kindling(counterOptions(persistence: .temporary), logger: quiet)
+            _ = try await kindling.dispatchFetch("http://localhost/").bytes()
+            best = min(best, ContinuousClock.now - start)
+            await kindling.dispose()
+        }
+        print(String(format: "start-up of the two-worker example to its first answer: %.1f ms (target < 100)", best.seconds * 1000))
+    }
+
+    /// wrk against a Kindling instance serving a hello-world worker over HTTP.
+    static func http(against bare: HTTPBenchmarks.Measurement) async throws {
+        guard let wrk = HTTPBenchmarks.findExecutable("wrk") else { return }
+        let duration = ProcessInfo.processInfo.environment["KINDLING_BENCH_WRK_DURATION"] ?? "10s"
+        let kindling = try await Kindling(KindlingOptions(
+            port: 0, workers: [WorkerOptions(name: "hello", script: hello, modules: true)]), logger: quiet)
+        let port = Int(kindling.url?.split(separator: ":").last ?? "") ?? 0
+        let ours = try HTTPBenchmarks.measure(wrk: wrk, port: port, duration: duration)
+        await kindling.dispose()
+        print(HTTPBenchmarks.line("kindling hello-world worker", ours))
+        print(String(format: "kindling worker / bare SwiftNIO: %.1f %% of the rate (target >= 80 %%)", ours.rate / bare.rate * 100))
+    }
+
+    static func counterOptions(persistence: KindlingOptions.Persistence) -> KindlingOptions {
+        KindlingOptions(
+            persistence: persistence,
+            workers: [
+                WorkerOptions(
+                    name: "worker",
+                    script: """
+                        export default {
+                          async fetch(request, env) {
+                            const message = await (await env.CUSTOM.fetch("http://custom/")).text();
+                            for (let i = 0; i < 3; i++) await env.INCREMENTER.fetch("http://incrementer/");
+                            return new Response(message + await env.COUNTS.get("count"));
+                          },
+                        };
+                        """,
+                    modules: true,
+                    kvNamespaces: ["COUNTS": "counts"],
+                    serviceBindings: ["INCREMENTER": .worker("incrementer"), "CUSTOM": .handler { _ in WorkerResponse("The count is ") }]
+                ),
+                WorkerOptions(
+                    name: "incrementer",
+                    script: """
+                        addEventListener("fetch", (event) => event.respondWith(handle()));
+                        async function handle() {
+                          const count = parseInt((await NUMBERS.get("count")) ?? "0") + 1;
+                          await NUMBERS.put("count", count.toString());
+                          return new Response(count.toString());
+                        }
+                        """,
+                    kvNamespaces: ["NUMBERS": "counts"]
+                ),
+            ]
+        )
+    }
+
+    /// Requests per second for `count` calls of `body`, `concurrency` at a time (after a warm-up).
+    static func requestRate(count: Int, concurrency: Int = 1, _ body: @escaping @Sendable () async throws -> Void)
+        async throws -> Double
+    {
+        for _ in 0..<min(count / 10, 1000) { try await body() }
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    for _ in stride(from: lane, to: count, by: concurrency) { try await body() }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(count) / (ContinuousClock.now - start).seconds
+    }
+}
