@@ -165,7 +165,7 @@ struct KVBindingTests {
                 """#))
     }
 
-    @Test("bulk get: types other than text and json, no keys, more than 100 keys and non-JSON values are refused")
+    @Test("bulk get: bad types, no keys, over 100 keys, bad keys and non-JSON values reject with the bulk API's wording")
     func bulkGetErrors() async throws {
         let answer = try await WorkerProbe.run(
             #"""
@@ -179,6 +179,9 @@ struct KVBindingTests {
               await outcome(async () => (await env.KV.get(keys.slice(0, 100))).size),
               await outcome(() => env.KV.get(["plain"], "json")),
               await outcome(() => env.KV.get(["a"], { cacheTtl: 5 })),
+              await outcome(() => env.KV.get(["a", ""])),
+              await outcome(() => env.KV.getWithMetadata([".."])),
+              await outcome(() => env.KV.get(["x".repeat(513)])),
             ];
             """#)
         #expect(
@@ -191,7 +194,10 @@ struct KVBindingTests {
                   {"error": "Error", "message": "KV GET_BULK failed: 400 You can request a maximum of 100 keys"},
                   {"ok": 100},
                   {"error": "Error", "message": "KV GET_BULK failed: 400 At least one of the requested keys corresponds to a non-json value"},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 Invalid cache_ttl of 5. Cache TTL must be at least 30."}
+                  {"error": "Error", "message": "KV GET_BULK failed: 400 Invalid cache_ttl of 5. Cache TTL must be at least 30."},
+                  {"error": "Error", "message": "KV GET_BULK failed: 400 Key names must not be empty"},
+                  {"error": "Error", "message": "KV GET_BULK failed: 400 Illegal key name \"..\". Please use a different name."},
+                  {"error": "Error", "message": "KV GET_BULK failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."}
                 ]
                 """#))
     }

@@ -37,6 +37,18 @@ public enum KVBinding {
                     guard type == "text" || type == "json" else {
                         throw KVValidation.failure(.getBulk, 400, "\"\(type)\" is not a valid type. Use \"json\" or \"text\"")
                     }
+                    // Checked here first for the bulk endpoint's own wording (Miniflare's
+                    // validator): the count, then each key, as a `GET_BULK failed` error.
+                    try KVValidation.validateBulkCount(keys.count, limits: namespace.limits)
+                    for key in keys {
+                        if key.isEmpty {
+                            throw KVValidation.failure(.getBulk, 400, "Key names must not be empty")
+                        }
+                        if key == "." || key == ".." {
+                            throw KVValidation.failure(
+                                .getBulk, 400, "Illegal key name \"\(key)\". Please use a different name.")
+                        }
+                    }
                     let rows = try namespace.get(keys, cacheTtl: integer(arguments, 2))
                     return .array(rows.map { row in
                         row.entry.map { .array([.bytes($0.value), $0.metadata.map { .string($0) } ?? .null]) } ?? .null
