@@ -58,15 +58,17 @@ struct KVBindingTests {
         #expect(answer == JSON(#"{"missing": [null, null, null, null], "empty": "", "emptyBytes": 0}"#))
     }
 
-    @Test("get: binary values come back byte for byte as an ArrayBuffer")
+    @Test("get: binary values come back byte for byte; as text, bad bytes become U+FFFD and a BOM is kept")
     func getBinary() async throws {
         let answer = try await WorkerProbe.run(
             #"""
             await env.KV.put("bin", new Uint8Array([0, 255, 128, 10, 0]));
+            await env.KV.put("bom", "\uFEFFx");
             const buffer = await env.KV.get("bin", "arrayBuffer");
-            return [...new Uint8Array(buffer)];
+            const text = await env.KV.get("bin");
+            return [[...new Uint8Array(buffer)], [...text].map((c) => c.codePointAt(0)), (await env.KV.get("bom")).length];
             """#)
-        #expect(answer == JSON("[0, 255, 128, 10, 0]"))
+        #expect(answer == JSON("[[0, 255, 128, 10, 0], [0, 65533, 65533, 10, 0], 2]"))
     }
 
     @Test("get: an unknown type is a TypeError naming the four types (for a key that exists)")
@@ -262,7 +264,7 @@ struct KVBindingTests {
                 """#))
     }
 
-    @Test("put: other objects are a TypeError; primitives are written as strings, as WebIDL converts them")
+    @Test("put: other objects are a TypeError; primitives are written as strings, as WebIDL converts them (a Symbol key is a TypeError)")
     func putOtherValues() async throws {
         let answer = try await WorkerProbe.run(
             #"""
@@ -270,13 +272,14 @@ struct KVBindingTests {
             for (const value of [{ a: 1 }, [1, 2], new Blob(["x"]), new Map(), () => 1]) {
               results.push(await outcome(() => env.KV.put("object", value)));
             }
+            results.push(await outcome(() => env.KV.get(Symbol("key"))).then((r) => r.error));
             await env.KV.put("number", 42);
             await env.KV.put("boolean", true);
             results.push(await env.KV.get("object"), await env.KV.get("number"), await env.KV.get("boolean"));
             return results;
             """#)
         let error = #"{"error": "TypeError", "message": "KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values."}"#
-        #expect(answer == JSON("[\(error), \(error), \(error), \(error), \(error), null, \"42\", \"true\"]"))
+        #expect(answer == JSON("[\(error), \(error), \(error), \(error), \(error), \"TypeError\", null, \"42\", \"true\"]"))
     }
 
     @Test("put: expiration, expirationTtl and metadata show in list and getWithMetadata; a second put replaces all")

@@ -117,6 +117,86 @@ struct ServiceBindingTests {
                 """#))
     }
 
+    @Test("the incoming request forwarded as is, or as init for another URL, keeps its method, headers and body")
+    func forwardIncomingRequest() async throws {
+        let kindling = try await Kindling(
+            KindlingOptions(workers: [
+                WorkerOptions(
+                    name: "front",
+                    script: #"""
+                        export default {
+                          async fetch(request, env) {
+                            if (new URL(request.url).pathname === "/as-init") {
+                              return env.SVC.fetch("http://echo/elsewhere", request);
+                            }
+                            return env.SVC.fetch(request);
+                          },
+                        };
+                        """#,
+                    modules: true,
+                    serviceBindings: ["SVC": .worker("echo")]),
+                WorkerOptions(name: "echo", script: Self.echo, modules: true),
+            ]))
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-forwarded")!] = "1"
+        let direct = try await kindling.dispatchFetch(
+            "http://front.example/direct?a=b", method: "PATCH", headers: headers, body: .bytes(Array("forward me".utf8)))
+        let viaInit = try await kindling.dispatchFetch(
+            "http://front.example/as-init", method: "POST", headers: headers, body: .bytes(Array("and me".utf8)))
+        let directText = try await direct.text()
+        let viaInitText = try await viaInit.text()
+        await kindling.dispose()
+        #expect(direct.status == 201)
+        #expect(direct.statusText == "Made It")
+        #expect(direct.headers[HTTPField.Name("x-echo")!] == "yes")
+        #expect(
+            JSON(directText) == JSON(
+                #"""
+                {"method": "PATCH", "url": "http://front.example/direct?a=b", "headers": [["x-forwarded", "1"]], "body": "forward me"}
+                """#))
+        #expect(
+            JSON(viaInitText) == JSON(
+                #"""
+                {"method": "POST", "url": "http://echo/elsewhere", "headers": [["x-forwarded", "1"]], "body": "and me"}
+                """#))
+    }
+
+    @Test("a Swift closure's streamed body arrives whole; a closure can answer a redirect the binding follows")
+    func swiftClosureStreamAndRedirect() async throws {
+        let kindling = try await Self.kindling(
+            caller: #"""
+                const streamed = await env.HOST.fetch("http://host/stream");
+                const redirected = await env.HOST.fetch("http://host/old", { method: "POST", body: "x" });
+                return {
+                  streamed: [streamed.status, await streamed.text()],
+                  redirected: [redirected.status, redirected.url, redirected.redirected, await redirected.text()],
+                };
+                """#,
+            bindings: [
+                "HOST": .handler { request in
+                    if request.url.hasSuffix("/stream") {
+                        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+                        for chunk in ["one ", "two ", "three"] { continuation.yield(Array(chunk.utf8)) }
+                        continuation.finish()
+                        return WorkerResponse(status: 200, body: .stream(stream))
+                    }
+                    if request.url.hasSuffix("/old") {
+                        var headers = HTTPFields()
+                        headers[.location] = "/new"
+                        return WorkerResponse(status: 302, headers: headers)
+                    }
+                    return WorkerResponse("\(request.method) \(request.url)")
+                }
+            ])
+        let answer = try await WorkerProbe.fetchJSON(kindling)
+        await kindling.dispose()
+        #expect(
+            answer == JSON(
+                #"""
+                {"streamed": [200, "one two three"], "redirected": [200, "http://host/new", true, "GET http://host/new"]}
+                """#))
+    }
+
     @Test("a binding to a named entrypoint reaches that WorkerEntrypoint class; a plain binding the default export")
     func namedEntrypoint() async throws {
         let target = WorkerOptions(

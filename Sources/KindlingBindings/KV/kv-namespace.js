@@ -1,18 +1,20 @@
 // The KV namespace binding as Workers code sees it (env.COUNTS), over a host object whose
-// functions do the storage work in Swift (KVBindingHost.swift). The host functions are
+// functions do the storage work in Swift (KVBinding.swift). The host functions are
 // synchronous and fast (SQLite on this thread); the methods here are async as on the platform,
 // so their errors arrive as rejections, never as synchronous throws.
 //
 // Evaluated once per isolate; defines the (hidden) global factory KVBinding's ScriptArgument
 // calls, once per binding, with that binding's host object.
 Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
-  const RESPONSE_TYPES = ["text", "arrayBuffer", "json", "stream"];
-  const decoder = new TextDecoder();
+  // Values are decoded as workerd reads them: invalid bytes become U+FFFD, a BOM is kept.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
+  // Strings are converted with a template literal, as Web IDL does (a Symbol is a TypeError).
   function readType(options) {
     if (options === undefined || options === null) return { type: "text", cacheTtl: undefined };
     if (typeof options === "string") return { type: options, cacheTtl: undefined };
-    return { type: options.type === undefined || options.type === null ? "text" : String(options.type), cacheTtl: options.cacheTtl };
+    const type = options.type === undefined || options.type === null ? "text" : `${options.type}`;
+    return { type, cacheTtl: options.cacheTtl };
   }
 
   // Bytes from the host (a Uint8Array) in the form the caller asked for.
@@ -72,7 +74,7 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
   // objects (functions included) only buffers, views and streams are accepted.
   async function valueForHost(value) {
     if (typeof value === "string") return value;
-    if ((typeof value !== "object" && typeof value !== "function") || value === null) return String(value);
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return `${value}`;
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
     if (ArrayBuffer.isView(value)) {
       const window = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -98,20 +100,20 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     async get(key, options) {
       const { type, cacheTtl } = readType(options);
       if (Array.isArray(key)) return this.#getBulk(key, type, cacheTtl, false);
-      const bytes = this.#host.get(String(key), optionalInteger(cacheTtl));
+      const bytes = this.#host.get(`${key}`, optionalInteger(cacheTtl));
       return bytes === null ? null : convert(bytes, type);
     }
 
     async getWithMetadata(key, options) {
       const { type, cacheTtl } = readType(options);
       if (Array.isArray(key)) return this.#getBulk(key, type, cacheTtl, true);
-      const found = this.#host.getWithMetadata(String(key), optionalInteger(cacheTtl));
+      const found = this.#host.getWithMetadata(`${key}`, optionalInteger(cacheTtl));
       if (found === null) return { value: null, metadata: null, cacheStatus: null };
       return { value: convert(found[0], type), metadata: parseMetadata(found[1]), cacheStatus: null };
     }
 
     async #getBulk(keys, type, cacheTtl, withMetadata) {
-      const names = keys.map(String);
+      const names = keys.map((key) => `${key}`);
       // Bulk reads come back as text or JSON only, as on the platform.
       const rows = this.#host.getBulk(names, type, optionalInteger(cacheTtl));
       const map = new Map();
@@ -128,7 +130,7 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     }
 
     async put(key, value, options) {
-      const name = String(key);
+      const name = `${key}`;
       const body = await valueForHost(value);
       const metadata = options?.metadata;
       this.#host.put(
@@ -141,7 +143,7 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     }
 
     async delete(key) {
-      this.#host.delete(String(key));
+      this.#host.delete(`${key}`);
     }
 
     async list(options) {
@@ -149,10 +151,10 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
       const limit = optionalInteger(options?.limit);
       const cursor = options?.cursor ?? undefined;
       const page = this.#host.list(
-        prefix === undefined ? undefined : String(prefix),
+        prefix === undefined ? undefined : `${prefix}`,
         // workerd sends the limit only when it is positive; otherwise the default applies.
         limit === undefined || limit <= 0 ? undefined : limit,
-        cursor === undefined ? undefined : String(cursor)
+        cursor === undefined ? undefined : `${cursor}`
       );
       const keys = page.keys.map((entry) => {
         const key = { name: entry.name };
