@@ -523,6 +523,57 @@ struct KVBindingTests {
         #expect(answer == JSON(#"[512, "long", "lower", "upper", "odd", true]"#))
     }
 
+    // MARK: expiry
+
+    @Test("a key past its expiration is gone for get, getWithMetadata, bulk get and list")
+    func expiredKeys() async throws {
+        try await withTemporaryDirectory { root in
+            let kindling = try await Kindling(
+                KindlingOptions(
+                    persistence: .directory(root),
+                    workers: [
+                        WorkerOptions(
+                            name: "w",
+                            script: WorkerProbe.script(
+                                #"""
+                                if (new URL(request.url).pathname === "/write") {
+                                  await env.KV.put("expiring", "soon gone", { expirationTtl: 3600, metadata: { m: 1 } });
+                                  await env.KV.put("staying", "here");
+                                }
+                                return {
+                                  get: await env.KV.get("expiring"),
+                                  withMetadata: await env.KV.getWithMetadata("expiring"),
+                                  bulk: [...await env.KV.get(["expiring", "staying"])],
+                                  list: (await env.KV.list()).keys.map((k) => k.name),
+                                };
+                                """#),
+                            modules: true,
+                            kvNamespaces: ["KV": "expiry"]
+                        )
+                    ]))
+            let before = try await WorkerProbe.fetchJSON(kindling, path: "/write")
+            #expect(
+                before == JSON(
+                    #"""
+                    {"get": "soon gone", "withMetadata": {"value": "soon gone", "metadata": {"m": 1}, "cacheStatus": null},
+                     "bulk": [["expiring", "soon gone"], ["staying", "here"]], "list": ["expiring", "staying"]}
+                    """#))
+            // As if the hour had passed: the row's expiry (ms since the epoch) set a second into the past.
+            let table = try kindling.getKVNamespace("expiry").tableName
+            let past = Int64(Date().timeIntervalSince1970 * 1000) - 1000
+            _ = try SQLiteFile(path: root + "/kindling.sqlite").rows(
+                "UPDATE \"\(table)\" SET expiration = \(past) WHERE key = 'expiring'")
+            let after = try await WorkerProbe.fetchJSON(kindling, path: "/read")
+            await kindling.dispose()
+            #expect(
+                after == JSON(
+                    #"""
+                    {"get": null, "withMetadata": {"value": null, "metadata": null, "cacheStatus": null},
+                     "bulk": [["expiring", null], ["staying", "here"]], "list": ["staying"]}
+                    """#))
+        }
+    }
+
     // MARK: sharing
 
     @Test("the same namespace under two binding names in two workers is the same rows")
@@ -662,9 +713,9 @@ enum WorkerProbe {
         }
     }
 
-    /// The primary worker's answer to `GET http://localhost/`, as JSON.
-    static func fetchJSON(_ kindling: Kindling) async throws -> JSON {
-        let text = try await kindling.dispatchFetch("http://localhost/").text()
+    /// The primary worker's answer to `GET http://localhost<path>`, as JSON.
+    static func fetchJSON(_ kindling: Kindling, path: String = "/") async throws -> JSON {
+        let text = try await kindling.dispatchFetch("http://localhost" + path).text()
         return JSON(text)
     }
 }
