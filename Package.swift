@@ -101,7 +101,10 @@ let package = Package(
             dependencies: ["KindlingStorage", "KindlingTesting", "CSQLite"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "KindlingTests", dependencies: ["Kindling", "KindlingTesting"]),
+        .testTarget(
+            name: "KindlingTests",
+            dependencies: ["Kindling", "KindlingTesting", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
         .testTarget(
             name: "KindlingRuntimeTests",

@@ -23,6 +23,7 @@ public final class Kindling: Sendable {
     private let persistences: [KindlingStorage.Persistence]
     private let kv: KVService
     private let server: HTTPServer?
+    private let scheduler: CronScheduler?
     private let disposed = Mutex(false)
     /// Where the HTTP server listens (`http://127.0.0.1:8787`), or `nil` when ``KindlingOptions/port``
     /// was `nil`. With port 0, this names the port the system picked.
@@ -65,6 +66,12 @@ public final class Kindling: Sendable {
                 started.append(running)
                 dispatcher.add(running)
             }
+            let triggers = try options.cronTriggers()
+            if options.runsCronTriggers && !triggers.isEmpty {
+                self.scheduler = CronScheduler(triggers: triggers, dispatcher: dispatcher, logger: logger)
+            } else {
+                self.scheduler = nil
+            }
             if let port = options.port {
                 let responder = DispatchResponder(dispatcher: dispatcher, logger: logger, maxBodyBytes: 100_000_000)
                 let server = HTTPServer(
@@ -82,6 +89,8 @@ public final class Kindling: Sendable {
             throw error
         }
         self.dispatcher = dispatcher
+        // Last, once nothing can fail: the first trigger may fire within the minute.
+        scheduler?.start()
         self.persistences = persistences
         self.kv = kv
     }
@@ -139,6 +148,7 @@ public final class Kindling: Sendable {
         guard first else { return }
         // Stop taking requests, let `ctx.waitUntil` work finish (it may still call other workers
         // and the store), then stop the isolates.
+        scheduler?.stop()
         await server?.shutdown()
         let workers = dispatcher.workersForShutdown()
         for worker in workers { await worker.waitUntilSettled() }
@@ -146,6 +156,9 @@ public final class Kindling: Sendable {
         for worker in workers { await worker.shutdown() }
         for persistence in persistences { persistence.shutdown() }
     }
+
+    /// The dispatcher, for the scheduler's tests.
+    var dispatcherForTesting: Dispatcher? { dispatcher }
 
     /// A host as a URL writes it (IPv6 literals in brackets).
     private static func urlHost(_ host: String) -> String {

@@ -1,4 +1,20 @@
 extension KindlingOptions {
+    /// Every worker's cron triggers, parsed.
+    /// - Throws: ``KindlingError`` `.invalidOptions` naming the worker and the bad expression.
+    func cronTriggers() throws(KindlingError) -> [(worker: String, cron: CronExpression)] {
+        var triggers: [(worker: String, cron: CronExpression)] = []
+        for worker in workers {
+            for cron in worker.crons {
+                do {
+                    triggers.append((worker.name, try CronExpression(cron)))
+                } catch {
+                    throw KindlingError(code: .invalidOptions, message: "Worker \"\(worker.name)\": \(error.message)")
+                }
+            }
+        }
+        return triggers
+    }
+
     /// Checks what must hold before anything starts or anything is written: at least one worker,
     /// unique names, code for each, service bindings that name existing workers, valid routes.
     /// - Returns: the route table the options describe.
@@ -43,6 +59,7 @@ extension KindlingOptions {
                 }
             }
         }
+        _ = try cronTriggers()
         return try RouteTable(routes: workers.map { ($0.name, $0.routes) }, primary: primary.name)
     }
 }

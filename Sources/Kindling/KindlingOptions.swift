@@ -28,18 +28,23 @@ public struct KindlingOptions: Sendable {
     public var kvPersist: Persistence?
     /// The workers; the first is the primary worker, which gets requests no route matches.
     public var workers: [WorkerOptions]
+    /// Whether the workers' ``WorkerOptions/crons`` fire on their schedule (UTC), as under
+    /// `kindling dev`. Off by default, so tests trigger `scheduled` handlers only when they ask.
+    public var runsCronTriggers: Bool
 
     public init(
         host: String = "127.0.0.1",
         port: Int? = nil,
         persistence: Persistence = .temporary,
         kvPersist: Persistence? = nil,
-        workers: [WorkerOptions]
+        workers: [WorkerOptions],
+        runsCronTriggers: Bool = false
     ) {
         self.host = host
         self.port = port
         self.persistence = persistence
         self.kvPersist = kvPersist
         self.workers = workers
+        self.runsCronTriggers = runsCronTriggers
     }
 }

@@ -57,7 +57,8 @@ struct DevConfiguration {
             port: port,
             persistence: persistTo.map { .directory($0) } ?? .temporary,
             kvPersist: kvPersist.map { .directory($0) },
-            workers: configs.map(Self.workerOptions)
+            workers: configs.map(Self.workerOptions),
+            runsCronTriggers: true
         )
         return (options, configs.flatMap(\.warnings))
     }

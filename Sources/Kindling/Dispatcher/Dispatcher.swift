@@ -48,7 +48,11 @@ final class Dispatcher: Sendable {
 
     /// Runs the `scheduled` handler of the worker `url` routes to.
     func scheduled(routing url: String, cron: String, scheduledTime: Double) async throws {
-        let name = routes.worker(for: url)
+        try await scheduled(worker: routes.worker(for: url), cron: cron, scheduledTime: scheduledTime)
+    }
+
+    /// Runs the `scheduled` handler of worker `name`.
+    func scheduled(worker name: String, cron: String, scheduledTime: Double) async throws {
         guard let worker = workers.withLock({ $0[name] }) else {
             throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
         }
