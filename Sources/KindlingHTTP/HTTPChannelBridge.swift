@@ -35,6 +35,8 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         var failure: (any Error)?
         var writable = true
         var writabilityWaiters: [UnsafeContinuation<Void, any Error>] = []
+        /// Whether a request is in progress (set by the connection); the idle timeout leaves such connections be.
+        var isBusy: (@Sendable () -> Bool)?
         /// Writes dispatched to the event loop and not yet done; later writes queue behind them to keep order.
         var queuedWrites = 0
     }
@@ -91,6 +93,12 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            // On the loop, so no part can arrive meanwhile: idle means the task waits for a head and has none.
+            let (waiting, isBusy) = self.state.withLock { ($0.reader != nil && $0.buffer.isEmpty, $0.isBusy) }
+            if waiting && !(isBusy?() ?? false) { context.close(promise: nil) }
+            return
+        }
         if let event = event as? ChannelEvent, event == .inputClosed {
             let reader = self.state.withLock { state in
                 state.inputClosed = true
@@ -127,6 +135,14 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     // MARK: Task side
+
+    /// Whether the task is parked waiting for a part (for tests of the idle rule).
+    var hasParkedReader: Bool { self.state.withLock { $0.reader != nil } }
+
+    /// Tells the idle timeout whether a request is in progress.
+    func setBusyCheck(_ isBusy: @escaping @Sendable () -> Bool) {
+        self.state.withLock { $0.isBusy = isBusy }
+    }
 
     /// The next request part, or `nil` once the connection has closed.
     /// - Throws: The pipeline's error (a decoder error, a reset).

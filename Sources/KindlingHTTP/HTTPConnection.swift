@@ -27,6 +27,7 @@ final class HTTPConnection: Sendable {
         self.configuration = configuration
         self.allocator = bridge.channel.allocator
         self.exchange = Mutex(Exchange())
+        bridge.setBusyCheck { [weak self] in self?.exchange.withLock { $0.busy } ?? false }
     }
 
     /// Asks the connection to finish: an idle one closes now; a busy one closes after its current response, which

@@ -93,6 +93,13 @@ public actor HTTPServer {
                             withOutboundHeaderValidation: false,  // HTTPFields are validated when built
                             withEncoderConfiguration: encoder
                         )
+                        if let idle = configuration.idleTimeout {
+                            let (seconds, attoseconds) = idle.components
+                            let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+                            try channel.pipeline.syncOperations.addHandler(
+                                IdleStateHandler(readTimeout: .nanoseconds(nanoseconds))
+                            )
+                        }
                         let bridge = HTTPChannelBridge(channel: channel)
                         try channel.pipeline.syncOperations.addHandler(bridge)
                         return bridge

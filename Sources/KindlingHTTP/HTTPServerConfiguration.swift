@@ -26,6 +26,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// if more remain, it closes the connection instead.
     public var maxDrainBytes: Int = 256 * 1024
 
+    /// How long a keep-alive connection may sit between requests before the server closes it; `nil` keeps it
+    /// open until the client closes it. A request in progress is never cut by this.
+    public var idleTimeout: Duration? = .seconds(60)
+
     /// How long ``HTTPServer/shutdown()`` lets in-flight requests finish before it closes their connections.
     public var shutdownGracePeriod: Duration = .seconds(10)
 

@@ -46,6 +46,29 @@ struct ChannelBridgeTests {
         _ = try channel.finish()
     }
 
+    @Test(
+        "idle event: closes only when the task waits for a head with nothing buffered and no request is in progress",
+        arguments: [(waiting: true, busy: false, closes: true), (true, true, false), (false, false, false)]
+    )
+    func idleEvent(waiting: Bool, busy: Bool, closes: Bool) async throws {
+        let channel = EmbeddedChannel()
+        let bridge = HTTPChannelBridge(channel: channel)
+        try channel.pipeline.syncOperations.addHandler(bridge)
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        bridge.setBusyCheck { busy }
+        let reader = Task { try await bridge.next() }
+        if waiting {
+            while !bridge.hasParkedReader { await Task.yield() }
+        } else {
+            reader.cancel()
+            try channel.writeInbound(HTTPServerRequestPart.end(nil))  // a part waiting for the task
+        }
+        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        #expect(channel.isActive == !closes)
+        if channel.isActive { _ = try channel.finish() }
+        _ = try? await reader.value
+    }
+
     @Test("a part that arrives while the task waits is handed over directly; close ends the stream with nil")
     func handOverAndClose() async throws {
         let channel = EmbeddedChannel()

@@ -96,6 +96,14 @@ struct ShutdownTests {
         #expect(cancelled.all == [true])
     }
 
+    @Test("idle timeout: a connection that sends nothing is closed by the server")
+    func idleTimeout() async throws {
+        try await withServer(configure: { $0.idleTimeout = .milliseconds(50) }, responder: helloResponder) { _, port in
+            let idle = try await RawHTTPClient.connect(port: port)
+            try await idle.expectClose()
+        }
+    }
+
     @Test("run(): serves until cancelled, then shuts down")
     func runUntilCancelled() async throws {
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), responder: helloResponder)

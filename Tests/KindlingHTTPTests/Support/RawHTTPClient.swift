@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 
@@ -99,10 +102,20 @@ final class RawHTTPClient {
 
     /// Waits until the server closes the connection, failing if any bytes arrive first.
     func expectClose() async throws {
-        while try await self.fill() {
+        while try await self.fillTreatingResetAsClose() {
             if self.buffer.readableBytes > 0 {
                 throw ProtocolError(description: "expected close, got \(String(buffer: self.buffer))")
             }
+        }
+    }
+
+    /// A reset is a close too (Linux resets when a socket closes with unread input).
+    private func fillTreatingResetAsClose() async throws -> Bool {
+        do {
+            return try await self.fill()
+        } catch let error as IOError where error.errnoCode == ECONNRESET {
+            self.isClosed = true
+            return false
         }
     }
 
