@@ -27,21 +27,25 @@ struct KVBindingTests {
               stream: [typeof stream.getReader, await new Response(stream).text()],
               emptyOptions: await env.KV.get("doc", {}),
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "plain": "{\"a\":[1,\"two\"]}",
-                  "text": "{\"a\":[1,\"two\"]}",
-                  "textOption": "{\"a\":[1,\"two\"]}",
-                  "json": {"a": [1, "two"]},
-                  "jsonOption": {"a": [1, "two"]},
-                  "arrayBuffer": [true, 15, "{\"a\":[1,\"two\"]}"],
-                  "stream": ["function", "{\"a\":[1,\"two\"]}"],
-                  "emptyOptions": "{\"a\":[1,\"two\"]}"
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "plain": "{\"a\":[1,\"two\"]}",
+                      "text": "{\"a\":[1,\"two\"]}",
+                      "textOption": "{\"a\":[1,\"two\"]}",
+                      "json": {"a": [1, "two"]},
+                      "jsonOption": {"a": [1, "two"]},
+                      "arrayBuffer": [true, 15, "{\"a\":[1,\"two\"]}"],
+                      "stream": ["function", "{\"a\":[1,\"two\"]}"],
+                      "emptyOptions": "{\"a\":[1,\"two\"]}"
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("get: a missing key is null in every form; an empty value is an empty string")
@@ -54,7 +58,8 @@ struct KVBindingTests {
               empty: await env.KV.get("empty"),
               emptyBytes: (await env.KV.get("empty", "arrayBuffer")).byteLength,
             };
-            """#)
+            """#
+        )
         #expect(answer == JSON(#"{"missing": [null, null, null, null], "empty": "", "emptyBytes": 0}"#))
     }
 
@@ -67,7 +72,8 @@ struct KVBindingTests {
             const buffer = await env.KV.get("bin", "arrayBuffer");
             const text = await env.KV.get("bin");
             return [[...new Uint8Array(buffer)], [...text].map((c) => c.codePointAt(0)), (await env.KV.get("bom")).length];
-            """#)
+            """#
+        )
         #expect(answer == JSON("[[0, 255, 128, 10, 0], [0, 65533, 65533, 10, 0], 2]"))
     }
 
@@ -83,9 +89,16 @@ struct KVBindingTests {
               // workerd checks the type once the value arrives: a missing key is just null.
               missing: await outcome(() => env.KV.get("nope", "blob")),
             };
-            """#)
-        let error = #"{"error": "TypeError", "message": "Unknown response type. Possible types are \"text\", \"arrayBuffer\", \"json\", and \"stream\"."}"#
-        #expect(answer == JSON(#"{"string": \#(error), "option": \#(error), "withMetadata": \#(error), "missing": {"ok": null}}"#))
+            """#
+        )
+        let error =
+            #"{"error": "TypeError", "message": "Unknown response type. Possible types are \"text\", \"arrayBuffer\", \"json\", and \"stream\"."}"#
+        #expect(
+            answer
+                == JSON(
+                    #"{"string": \#(error), "option": \#(error), "withMetadata": \#(error), "missing": {"ok": null}}"#
+                )
+        )
     }
 
     @Test("get: cacheTtl is validated (a non-number counts as 0) and otherwise ignored")
@@ -100,18 +113,22 @@ struct KVBindingTests {
               await outcome(() => env.KV.get("key", { cacheTtl: 30 })),
               await outcome(() => env.KV.get("key", { type: "text", cacheTtl: 3600.9 })),
             ];
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                [
-                  {"error": "Error", "message": "KV GET failed: 400 Invalid cache_ttl of 10. Cache TTL must be at least 30."},
-                  {"error": "Error", "message": "KV GET failed: 400 Invalid cache_ttl of 0. Cache TTL must be at least 30."},
-                  {"error": "Error", "message": "KV GET failed: 400 Invalid cache_ttl of 29. Cache TTL must be at least 30."},
-                  {"ok": "value"},
-                  {"ok": "value"}
-                ]
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    [
+                      {"error": "Error", "message": "KV GET failed: 400 Invalid cache_ttl of 10. Cache TTL must be at least 30."},
+                      {"error": "Error", "message": "KV GET failed: 400 Invalid cache_ttl of 0. Cache TTL must be at least 30."},
+                      {"error": "Error", "message": "KV GET failed: 400 Invalid cache_ttl of 29. Cache TTL must be at least 30."},
+                      {"ok": "value"},
+                      {"ok": "value"}
+                    ]
+                    """#
+                )
+        )
     }
 
     // MARK: bulk get
@@ -131,17 +148,21 @@ struct KVBindingTests {
               json: [...json],
               jsonOption: [...jsonOption],
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "isMap": true,
-                  "text": [["b", "\"two\""], ["missing", null], ["a", "{\"n\":1}"]],
-                  "json": [["a", {"n": 1}], ["b", "two"], ["missing", null]],
-                  "jsonOption": [["a", {"n": 1}]]
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "isMap": true,
+                      "text": [["b", "\"two\""], ["missing", null], ["a", "{\"n\":1}"]],
+                      "json": [["a", {"n": 1}], ["b", "two"], ["missing", null]],
+                      "jsonOption": [["a", {"n": 1}]]
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("bulk getWithMetadata: a Map of {value, metadata}, null for missing keys")
@@ -153,21 +174,27 @@ struct KVBindingTests {
             const text = await env.KV.getWithMetadata(["a", "b", "c"]);
             const json = await env.KV.getWithMetadata(["b"], "json");
             return { isMap: text instanceof Map, text: [...text], json: [...json] };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "isMap": true,
-                  "text": [["a", {"value": "1", "metadata": {"tag": "first"}}],
-                           ["b", {"value": "[2]", "metadata": null}],
-                           ["c", null]],
-                  "json": [["b", {"value": [2], "metadata": null}]]
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "isMap": true,
+                      "text": [["a", {"value": "1", "metadata": {"tag": "first"}}],
+                               ["b", {"value": "[2]", "metadata": null}],
+                               ["c", null]],
+                      "json": [["b", {"value": [2], "metadata": null}]]
+                    }
+                    """#
+                )
+        )
     }
 
-    @Test("bulk get: bad types, no keys, over 100 keys, bad keys and non-JSON values reject with the bulk API's wording")
+    @Test(
+        "bulk get: bad types, no keys, over 100 keys, bad keys and non-JSON values reject with the bulk API's wording"
+    )
     func bulkGetErrors() async throws {
         let answer = try await WorkerProbe.run(
             #"""
@@ -185,23 +212,27 @@ struct KVBindingTests {
               await outcome(() => env.KV.getWithMetadata([".."])),
               await outcome(() => env.KV.get(["x".repeat(513)])),
             ];
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                [
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 \"arrayBuffer\" is not a valid type. Use \"json\" or \"text\""},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 \"stream\" is not a valid type. Use \"json\" or \"text\""},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 You must request a minimum of 1 key"},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 You can request a maximum of 100 keys"},
-                  {"ok": 100},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 At least one of the requested keys corresponds to a non-json value"},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 Invalid cache_ttl of 5. Cache TTL must be at least 30."},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 Key names must not be empty"},
-                  {"error": "Error", "message": "KV GET_BULK failed: 400 Illegal key name \"..\". Please use a different name."},
-                  {"error": "Error", "message": "KV GET_BULK failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."}
-                ]
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    [
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 \"arrayBuffer\" is not a valid type. Use \"json\" or \"text\""},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 \"stream\" is not a valid type. Use \"json\" or \"text\""},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 You must request a minimum of 1 key"},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 You can request a maximum of 100 keys"},
+                      {"ok": 100},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 At least one of the requested keys corresponds to a non-json value"},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 Invalid cache_ttl of 5. Cache TTL must be at least 30."},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 Key names must not be empty"},
+                      {"error": "Error", "message": "KV GET_BULK failed: 400 Illegal key name \"..\". Please use a different name."},
+                      {"error": "Error", "message": "KV GET_BULK failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."}
+                    ]
+                    """#
+                )
+        )
     }
 
     // MARK: getWithMetadata
@@ -223,20 +254,24 @@ struct KVBindingTests {
               missing: await env.KV.getWithMetadata("missing"),
               keys: Object.keys(await env.KV.getWithMetadata("without")),
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "with": {"value": "{\"v\":1}", "metadata": {"author": "ann", "n": [1, 2]}, "cacheStatus": null},
-                  "json": {"value": {"v": 1}, "metadata": {"author": "ann", "n": [1, 2]}, "cacheStatus": null},
-                  "buffer": [true, 7, {"author": "ann", "n": [1, 2]}],
-                  "stream": ["{\"v\":1}", "ann"],
-                  "without": {"value": "plain", "metadata": null, "cacheStatus": null},
-                  "missing": {"value": null, "metadata": null, "cacheStatus": null},
-                  "keys": ["value", "metadata", "cacheStatus"]
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "with": {"value": "{\"v\":1}", "metadata": {"author": "ann", "n": [1, 2]}, "cacheStatus": null},
+                      "json": {"value": {"v": 1}, "metadata": {"author": "ann", "n": [1, 2]}, "cacheStatus": null},
+                      "buffer": [true, 7, {"author": "ann", "n": [1, 2]}],
+                      "stream": ["{\"v\":1}", "ann"],
+                      "without": {"value": "plain", "metadata": null, "cacheStatus": null},
+                      "missing": {"value": null, "metadata": null, "cacheStatus": null},
+                      "keys": ["value", "metadata", "cacheStatus"]
+                    }
+                    """#
+                )
+        )
     }
 
     // MARK: put
@@ -255,16 +290,22 @@ struct KVBindingTests {
             await env.KV.put("requestBody", new Request("http://x/", { method: "POST", body: "request body" }).body);
             const names = ["string", "buffer", "view", "dataView", "int16", "stream", "requestBody"];
             return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await env.KV.get(n)])));
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {"string": "héllo", "buffer": "ABCDEF", "view": "CD", "dataView": "BCD", "int16": "AB",
-                 "stream": "from a stream", "requestBody": "request body"}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"string": "héllo", "buffer": "ABCDEF", "view": "CD", "dataView": "BCD", "int16": "AB",
+                     "stream": "from a stream", "requestBody": "request body"}
+                    """#
+                )
+        )
     }
 
-    @Test("put: other objects are a TypeError; primitives are written as strings, as WebIDL converts them (a Symbol key is a TypeError)")
+    @Test(
+        "put: other objects are a TypeError; primitives are written as strings, as WebIDL converts them (a Symbol key is a TypeError)"
+    )
     func putOtherValues() async throws {
         let answer = try await WorkerProbe.run(
             #"""
@@ -277,9 +318,13 @@ struct KVBindingTests {
             await env.KV.put("boolean", true);
             results.push(await env.KV.get("object"), await env.KV.get("number"), await env.KV.get("boolean"));
             return results;
-            """#)
-        let error = #"{"error": "TypeError", "message": "KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values."}"#
-        #expect(answer == JSON("[\(error), \(error), \(error), \(error), \(error), \"TypeError\", null, \"42\", \"true\"]"))
+            """#
+        )
+        let error =
+            #"{"error": "TypeError", "message": "KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values."}"#
+        #expect(
+            answer == JSON("[\(error), \(error), \(error), \(error), \(error), \"TypeError\", null, \"42\", \"true\"]")
+        )
     }
 
     @Test("put: expiration, expirationTtl and metadata show in list and getWithMetadata; a second put replaces all")
@@ -300,17 +345,21 @@ struct KVBindingTests {
               replaced: [byName.replaced, await env.KV.getWithMetadata("replaced")],
               nullMetadata: byName.nullMetadata,
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "absolute": [3600, {"n": 1}],
-                  "relativeWithin": true,
-                  "replaced": [{"name": "replaced"}, {"value": "new", "metadata": null, "cacheStatus": null}],
-                  "nullMetadata": {"name": "nullMetadata"}
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "absolute": [3600, {"n": 1}],
+                      "relativeWithin": true,
+                      "replaced": [{"name": "replaced"}, {"value": "new", "metadata": null, "cacheStatus": null}],
+                      "nullMetadata": {"name": "nullMetadata"}
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("put: expirationTtl and expiration limits, and metadata over 1024 bytes, reject with production's text")
@@ -331,23 +380,27 @@ struct KVBindingTests {
               metadata1024: await put({ metadata: { key: "x".repeat(1024 - '{"key":""}'.length) } }),
               stored: await env.KV.getWithMetadata("key").then((r) => r.metadata.key.length),
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "ttl30": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration_ttl of 30. Expiration TTL must be at least 60."},
-                  "ttl0": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration_ttl of 0. Please specify integer greater than 0."},
-                  "ttlNaN": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration_ttl of 0. Please specify integer greater than 0."},
-                  "ttl60": {"ok": null},
-                  "past": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration of 1000. Please specify integer greater than the current number of seconds since the UNIX epoch."},
-                  "soon": true,
-                  "expirationNaN": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration of 0. Please specify integer greater than the current number of seconds since the UNIX epoch."},
-                  "metadata1025": {"error": "Error", "message": "KV PUT failed: 413 Metadata length of 1025 exceeds limit of 1024."},
-                  "metadata1024": {"ok": null},
-                  "stored": 1014
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "ttl30": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration_ttl of 30. Expiration TTL must be at least 60."},
+                      "ttl0": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration_ttl of 0. Please specify integer greater than 0."},
+                      "ttlNaN": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration_ttl of 0. Please specify integer greater than 0."},
+                      "ttl60": {"ok": null},
+                      "past": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration of 1000. Please specify integer greater than the current number of seconds since the UNIX epoch."},
+                      "soon": true,
+                      "expirationNaN": {"error": "Error", "message": "KV PUT failed: 400 Invalid expiration of 0. Please specify integer greater than the current number of seconds since the UNIX epoch."},
+                      "metadata1025": {"error": "Error", "message": "KV PUT failed: 413 Metadata length of 1025 exceeds limit of 1024."},
+                      "metadata1024": {"ok": null},
+                      "stored": 1014
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("put: a value over 25 MiB rejects with 413; nothing is written")
@@ -360,13 +413,17 @@ struct KVBindingTests {
               await env.KV.get("big"),
               await outcome(async () => { await env.KV.put("big", big.subarray(1)); return (await env.KV.get("big", "arrayBuffer")).byteLength; }),
             ];
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                [{"error": "Error", "message": "KV PUT failed: 413 Value length of 26214401 exceeds limit of 26214400."},
-                 null, {"ok": 26214400}]
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    [{"error": "Error", "message": "KV PUT failed: 413 Value length of 26214401 exceeds limit of 26214400."},
+                     null, {"ok": 26214400}]
+                    """#
+                )
+        )
     }
 
     // MARK: delete
@@ -386,14 +443,18 @@ struct KVBindingTests {
               list: (await env.KV.list()).keys,
               missing: await outcome(() => env.KV.delete("never-there")),
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {"before": "1", "deleted": true, "after": null,
-                 "withMetadata": {"value": null, "metadata": null, "cacheStatus": null},
-                 "list": [{"name": "b"}], "missing": {"ok": null}}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"before": "1", "deleted": true, "after": null,
+                     "withMetadata": {"value": null, "metadata": null, "cacheStatus": null},
+                     "list": [{"name": "b"}], "missing": {"ok": null}}
+                    """#
+                )
+        )
     }
 
     // MARK: list
@@ -418,20 +479,24 @@ struct KVBindingTests {
               zeroLimit: (await env.KV.list({ limit: 0 })).keys.length,
               nullOptions: (await env.KV.list({ prefix: null, cursor: null })).keys.length,
             };
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "first": [[{"name": "section1key1"}, {"name": "section1key2"}], false, "string", null],
-                  "second": {"keys": [{"name": "section1key3"}], "list_complete": true, "cacheStatus": null},
-                  "secondHasCursor": false,
-                  "all": ["other", "section1key1", "section1key2", "section1key3", "section2key1"],
-                  "none": {"keys": [], "list_complete": true, "cacheStatus": null},
-                  "zeroLimit": 5,
-                  "nullOptions": 5
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "first": [[{"name": "section1key1"}, {"name": "section1key2"}], false, "string", null],
+                      "second": {"keys": [{"name": "section1key3"}], "list_complete": true, "cacheStatus": null},
+                      "secondHasCursor": false,
+                      "all": ["other", "section1key1", "section1key2", "section1key3", "section2key1"],
+                      "none": {"keys": [], "list_complete": true, "cacheStatus": null},
+                      "zeroLimit": 5,
+                      "nullOptions": 5
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("list: keys carry expiration (seconds) and metadata when they have them")
@@ -445,17 +510,21 @@ struct KVBindingTests {
             await env.KV.put("k4", "v");
             const { keys } = await env.KV.list({ prefix: "k" });
             return keys.map((k) => ({ ...k, expiration: k.expiration === undefined ? "none" : k.expiration - expiration }));
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                [
-                  {"name": "k1", "expiration": 0, "metadata": {"testing": 1}},
-                  {"name": "k2", "expiration": 100},
-                  {"name": "k3", "expiration": "none", "metadata": "just a string"},
-                  {"name": "k4", "expiration": "none"}
-                ]
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    [
+                      {"name": "k1", "expiration": 0, "metadata": {"testing": 1}},
+                      {"name": "k2", "expiration": 100},
+                      {"name": "k3", "expiration": "none", "metadata": "just a string"},
+                      {"name": "k4", "expiration": "none"}
+                    ]
+                    """#
+                )
+        )
     }
 
     @Test("list: a limit over 1000, a prefix over 512 bytes and a made-up cursor reject")
@@ -467,16 +536,20 @@ struct KVBindingTests {
               await outcome(() => env.KV.list({ prefix: "x".repeat(513) })),
               await outcome(async () => (await env.KV.list({ prefix: "x".repeat(512) })).keys),
             ];
-            """#)
+            """#
+        )
         #expect(
-            answer == JSON(
-                #"""
-                [
-                  {"error": "Error", "message": "KV GET failed: 400 Invalid key_count_limit of 1001. Please specify an integer less than 1000."},
-                  {"error": "Error", "message": "KV GET failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."},
-                  {"ok": []}
-                ]
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    [
+                      {"error": "Error", "message": "KV GET failed: 400 Invalid key_count_limit of 1001. Please specify an integer less than 1000."},
+                      {"error": "Error", "message": "KV GET failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."},
+                      {"ok": []}
+                    ]
+                    """#
+                )
+        )
     }
 
     // MARK: key validation
@@ -485,8 +558,14 @@ struct KVBindingTests {
         (#""""#, "TypeError", "Key name cannot be empty."),
         (#"".""#, "TypeError", #""." is not allowed as a key name."#),
         (#""..""#, "TypeError", #"".." is not allowed as a key name."#),
-        (#""x".repeat(513)"#, "Error", "KV %@ failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."),
-        (#""€".repeat(171)"#, "Error", "KV %@ failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."),
+        (
+            #""x".repeat(513)"#, "Error",
+            "KV %@ failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."
+        ),
+        (
+            #""€".repeat(171)"#, "Error",
+            "KV %@ failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."
+        ),
     ]
 
     @Test(
@@ -496,7 +575,8 @@ struct KVBindingTests {
             ("getWithMetadata", "GET", "env.KV.getWithMetadata(KEY)"),
             ("put", "PUT", "env.KV.put(KEY, 'value')"),
             ("delete", "DELETE", "env.KV.delete(KEY)"),
-        ])
+        ]
+    )
     func keyValidation(operation: String, method: String, call: String) async throws {
         let calls = Self.keyCases.map { "await outcome(() => \(call.replacingOccurrences(of: "KEY", with: $0.key)))" }
         let answer = try await WorkerProbe.run("return [\(calls.joined(separator: ",\n"))];")
@@ -519,7 +599,8 @@ struct KVBindingTests {
             await env.KV.put(odd, "odd");
             return [new TextEncoder().encode(long).length, await env.KV.get(long), await env.KV.get("key"),
                     await env.KV.get("KEY"), await env.KV.get(odd), (await env.KV.list({ prefix: "a/" })).keys[0].name === odd];
-            """#)
+            """#
+        )
         #expect(answer == JSON(#"[512, "long", "lower", "upper", "odd", true]"#))
     }
 
@@ -546,31 +627,41 @@ struct KVBindingTests {
                                   bulk: [...await env.KV.get(["expiring", "staying"])],
                                   list: (await env.KV.list()).keys.map((k) => k.name),
                                 };
-                                """#),
+                                """#
+                            ),
                             modules: true,
                             kvNamespaces: ["KV": "expiry"]
                         )
-                    ]))
+                    ]
+                )
+            )
             let before = try await WorkerProbe.fetchJSON(kindling, path: "/write")
             #expect(
-                before == JSON(
-                    #"""
-                    {"get": "soon gone", "withMetadata": {"value": "soon gone", "metadata": {"m": 1}, "cacheStatus": null},
-                     "bulk": [["expiring", "soon gone"], ["staying", "here"]], "list": ["expiring", "staying"]}
-                    """#))
+                before
+                    == JSON(
+                        #"""
+                        {"get": "soon gone", "withMetadata": {"value": "soon gone", "metadata": {"m": 1}, "cacheStatus": null},
+                         "bulk": [["expiring", "soon gone"], ["staying", "here"]], "list": ["expiring", "staying"]}
+                        """#
+                    )
+            )
             // As if the hour had passed: the row's expiry (ms since the epoch) set a second into the past.
             let table = try kindling.getKVNamespace("expiry").tableName
             let past = Int64(Date().timeIntervalSince1970 * 1000) - 1000
             _ = try SQLiteFile(path: root + "/kindling.sqlite").rows(
-                "UPDATE \"\(table)\" SET expiration = \(past) WHERE key = 'expiring'")
+                "UPDATE \"\(table)\" SET expiration = \(past) WHERE key = 'expiring'"
+            )
             let after = try await WorkerProbe.fetchJSON(kindling, path: "/read")
             await kindling.dispose()
             #expect(
-                after == JSON(
-                    #"""
-                    {"get": null, "withMetadata": {"value": null, "metadata": null, "cacheStatus": null},
-                     "bulk": [["expiring", null], ["staying", "here"]], "list": ["staying"]}
-                    """#))
+                after
+                    == JSON(
+                        #"""
+                        {"get": null, "withMetadata": {"value": null, "metadata": null, "cacheStatus": null},
+                         "bulk": [["expiring", null], ["staying", "here"]], "list": ["staying"]}
+                        """#
+                    )
+            )
         }
     }
 
@@ -588,7 +679,8 @@ struct KVBindingTests {
                         const other = await env.READER.fetch("http://reader/");
                         return { reader: await other.json(), own: await env.FIRST.get("from-reader"),
                                  separate: await env.OTHER.get("shared") };
-                        """#),
+                        """#
+                    ),
                     modules: true,
                     kvNamespaces: ["FIRST": "shared-ns", "OTHER": "other-ns"],
                     serviceBindings: ["READER": .worker("reader")]
@@ -599,19 +691,24 @@ struct KVBindingTests {
                         #"""
                         await env.SECOND.put("from-reader", "hello back");
                         return await env.SECOND.getWithMetadata("shared");
-                        """#),
+                        """#
+                    ),
                     modules: true,
                     kvNamespaces: ["SECOND": "shared-ns"]
                 ),
-            ]))
+            ])
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {"reader": {"value": "from writer", "metadata": {"by": "writer"}, "cacheStatus": null},
-                 "own": "hello back", "separate": null}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"reader": {"value": "from writer", "metadata": {"by": "writer"}, "cacheStatus": null},
+                     "own": "hello back", "separate": null}
+                    """#
+                )
+        )
     }
 
     @Test("rows written by a worker are visible through getKVNamespace, and the reverse")
@@ -626,21 +723,30 @@ struct KVBindingTests {
                         const { keys } = await env.KV.list({ prefix: "seeded" });
                         await env.KV.put("written", new Uint8Array([1, 2, 3]), { metadata: { from: "js" }, expirationTtl: 3600 });
                         return { seeded, keys };
-                        """#),
+                        """#
+                    ),
                     modules: true,
                     kvNamespaces: ["KV": "visible"]
                 )
-            ]))
+            ])
+        )
         let namespace = try kindling.getKVNamespace("visible")
         let expiration = Int64(Date().timeIntervalSince1970) + 600
-        try namespace.put("seeded", #"{"n":1}"#, options: KVPutOptions(expiration: expiration, metadata: #"{"from":"swift"}"#))
+        try namespace.put(
+            "seeded",
+            #"{"n":1}"#,
+            options: KVPutOptions(expiration: expiration, metadata: #"{"from":"swift"}"#)
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         #expect(
-            answer == JSON(
-                #"""
-                {"seeded": {"value": {"n": 1}, "metadata": {"from": "swift"}, "cacheStatus": null},
-                 "keys": [{"name": "seeded", "expiration": \#(expiration), "metadata": {"from": "swift"}}]}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"seeded": {"value": {"n": 1}, "metadata": {"from": "swift"}, "cacheStatus": null},
+                     "keys": [{"name": "seeded", "expiration": \#(expiration), "metadata": {"from": "swift"}}]}
+                    """#
+                )
+        )
         let written = try #require(try namespace.get("written"))
         #expect(written.value == [1, 2, 3])
         #expect(written.metadata == #"{"from":"js"}"#)
@@ -662,7 +768,8 @@ struct KVBindingTests {
                         """#,
                     kvNamespaces: ["NUMBERS": "numbers"]
                 )
-            ]))
+            ])
+        )
         #expect(try await kindling.dispatchFetch("http://localhost/").text() == "[object KvNamespace] 7")
         await kindling.dispose()
     }
@@ -702,7 +809,8 @@ enum WorkerProbe {
         let kindling = try await Kindling(
             KindlingOptions(workers: [
                 WorkerOptions(name: "probe", script: script(body), modules: true, kvNamespaces: kvNamespaces)
-            ]))
+            ])
+        )
         do {
             let answer = try await fetchJSON(kindling)
             await kindling.dispose()
@@ -772,7 +880,8 @@ enum JSON: Equatable, Decodable, CustomStringConvertible {
         case .string(let value): Self.quoted(value)
         case .array(let values): "[" + values.map(\.description).joined(separator: ", ") + "]"
         case .object(let members):
-            "{" + members.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)): \($0.value)" }
+            "{"
+                + members.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)): \($0.value)" }
                 .joined(separator: ", ") + "}"
         case .invalid(let text): "invalid JSON: \(text)"
         }

@@ -33,11 +33,20 @@ struct ServiceBindingTests {
         try await Kindling(
             KindlingOptions(
                 workers: [
-                    WorkerOptions(name: "caller", script: WorkerProbe.script(body), modules: true, serviceBindings: bindings)
-                ] + others))
+                    WorkerOptions(
+                        name: "caller",
+                        script: WorkerProbe.script(body),
+                        modules: true,
+                        serviceBindings: bindings
+                    )
+                ] + others
+            )
+        )
     }
 
-    @Test("fetch(url, {method, headers, body}) reaches the other worker intact; status, statusText, headers and body come back")
+    @Test(
+        "fetch(url, {method, headers, body}) reaches the other worker intact; status, statusText, headers and body come back"
+    )
     func workerToWorker() async throws {
         let kindling = try await Self.kindling(
             caller: #"""
@@ -55,23 +64,27 @@ struct ServiceBindingTests {
                 };
                 """#,
             bindings: ["SVC": .worker("echo")],
-            others: [WorkerOptions(name: "echo", script: Self.echo, modules: true)])
+            others: [WorkerOptions(name: "echo", script: Self.echo, modules: true)]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "status": 201, "statusText": "Made It", "ok": true,
-                  "headers": [["content-type", "application/json"], ["set-cookie", "a=1"], ["x-echo", "yes"]],
-                  "request": {
-                    "method": "POST",
-                    "url": "https://echo.example/path/to?q=1&r=%20",
-                    "headers": [["content-type", "text/plain"], ["x-custom", "custom value"]],
-                    "body": "the body ✓"
-                  }
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "status": 201, "statusText": "Made It", "ok": true,
+                      "headers": [["content-type", "application/json"], ["set-cookie", "a=1"], ["x-echo", "yes"]],
+                      "request": {
+                        "method": "POST",
+                        "url": "https://echo.example/path/to?q=1&r=%20",
+                        "headers": [["content-type", "text/plain"], ["x-custom", "custom value"]],
+                        "body": "the body ✓"
+                      }
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("a Request object as input, alone or with init overriding it, and binary bodies both ways")
@@ -99,22 +112,27 @@ struct ServiceBindingTests {
                           },
                         };
                         """#,
-                    modules: true),
-            ])
+                    modules: true
+                ),
+            ]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "plain": {"method": "PUT", "url": "http://echo/put",
-                            "headers": [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1"]], "body": "from request"},
-                  "overridden": {"method": "PATCH", "url": "http://echo/base",
-                                 "headers": [["content-type", "text/plain;charset=UTF-8"], ["x-b", "2"]], "body": "init body"},
-                  "get": {"method": "GET", "url": "http://echo/get?x=y", "headers": [], "body": null},
-                  "binary": [255, 254, 1, 0]
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "plain": {"method": "PUT", "url": "http://echo/put",
+                                "headers": [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1"]], "body": "from request"},
+                      "overridden": {"method": "PATCH", "url": "http://echo/base",
+                                     "headers": [["content-type", "text/plain;charset=UTF-8"], ["x-b", "2"]], "body": "init body"},
+                      "get": {"method": "GET", "url": "http://echo/get?x=y", "headers": [], "body": null},
+                      "binary": [255, 254, 1, 0]
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("the incoming request forwarded as is, or as init for another URL, keeps its method, headers and body")
@@ -134,15 +152,25 @@ struct ServiceBindingTests {
                         };
                         """#,
                     modules: true,
-                    serviceBindings: ["SVC": .worker("echo")]),
+                    serviceBindings: ["SVC": .worker("echo")]
+                ),
                 WorkerOptions(name: "echo", script: Self.echo, modules: true),
-            ]))
+            ])
+        )
         var headers = HTTPFields()
         headers[HTTPField.Name("x-forwarded")!] = "1"
         let direct = try await kindling.dispatchFetch(
-            "http://front.example/direct?a=b", method: "PATCH", headers: headers, body: .bytes(Array("forward me".utf8)))
+            "http://front.example/direct?a=b",
+            method: "PATCH",
+            headers: headers,
+            body: .bytes(Array("forward me".utf8))
+        )
         let viaInit = try await kindling.dispatchFetch(
-            "http://front.example/as-init", method: "POST", headers: headers, body: .bytes(Array("and me".utf8)))
+            "http://front.example/as-init",
+            method: "POST",
+            headers: headers,
+            body: .bytes(Array("and me".utf8))
+        )
         let directText = try await direct.text()
         let viaInitText = try await viaInit.text()
         await kindling.dispose()
@@ -150,15 +178,21 @@ struct ServiceBindingTests {
         #expect(direct.statusText == "Made It")
         #expect(direct.headers[HTTPField.Name("x-echo")!] == "yes")
         #expect(
-            JSON(directText) == JSON(
-                #"""
-                {"method": "PATCH", "url": "http://front.example/direct?a=b", "headers": [["x-forwarded", "1"]], "body": "forward me"}
-                """#))
+            JSON(directText)
+                == JSON(
+                    #"""
+                    {"method": "PATCH", "url": "http://front.example/direct?a=b", "headers": [["x-forwarded", "1"]], "body": "forward me"}
+                    """#
+                )
+        )
         #expect(
-            JSON(viaInitText) == JSON(
-                #"""
-                {"method": "POST", "url": "http://echo/elsewhere", "headers": [["x-forwarded", "1"]], "body": "and me"}
-                """#))
+            JSON(viaInitText)
+                == JSON(
+                    #"""
+                    {"method": "POST", "url": "http://echo/elsewhere", "headers": [["x-forwarded", "1"]], "body": "and me"}
+                    """#
+                )
+        )
     }
 
     @Test("a Swift closure's streamed body arrives whole; a closure can answer a redirect the binding follows")
@@ -187,14 +221,18 @@ struct ServiceBindingTests {
                     }
                     return WorkerResponse("\(request.method) \(request.url)")
                 }
-            ])
+            ]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {"streamed": [200, "one two three"], "redirected": [200, "http://host/new", true, "GET http://host/new"]}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"streamed": [200, "one two three"], "redirected": [200, "http://host/new", true, "GET http://host/new"]}
+                    """#
+                )
+        )
     }
 
     @Test("a binding to a named entrypoint reaches that WorkerEntrypoint class; a plain binding the default export")
@@ -216,7 +254,8 @@ struct ServiceBindingTests {
                 };
                 """#,
             modules: true,
-            bindings: ["ROLE": .text("administrator")])
+            bindings: ["ROLE": .text("administrator")]
+        )
         let kindling = try await Self.kindling(
             caller: #"""
                 const admin = await env.ADMIN.fetch("http://target/users", { method: "DELETE", body: "id=7" });
@@ -227,14 +266,18 @@ struct ServiceBindingTests {
                 };
                 """#,
             bindings: ["ADMIN": .entrypoint(worker: "target", entrypoint: "Admin"), "DEFAULT": .worker("target")],
-            others: [target])
+            others: [target]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {"admin": [202, "Admin", "admin DELETE /users id=7 administrator"], "plain": [200, "default GET /home"]}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"admin": [202, "Admin", "admin DELETE /users id=7 administrator"], "plain": [200, "default GET /home"]}
+                    """#
+                )
+        )
     }
 
     @Test("a Swift closure receives method, URL, headers and body; its status, headers and body reach the worker")
@@ -264,17 +307,25 @@ struct ServiceBindingTests {
                     headers[.contentType] = "text/plain"
                     headers[HTTPField.Name("X-From-Swift")!] = "closure"
                     return WorkerResponse(
-                        status: 418, statusText: "I'm a teapot", headers: headers, body: .bytes(Array("short and stout".utf8)))
+                        status: 418,
+                        statusText: "I'm a teapot",
+                        headers: headers,
+                        body: .bytes(Array("short and stout".utf8))
+                    )
                 }
-            ])
+            ]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {"status": 418, "statusText": "I'm a teapot",
-                 "headers": [["content-type", "text/plain"], ["x-from-swift", "closure"]], "body": "short and stout"}
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {"status": 418, "statusText": "I'm a teapot",
+                     "headers": [["content-type", "text/plain"], ["x-from-swift", "closure"]], "body": "short and stout"}
+                    """#
+                )
+        )
         let request = try #require(seen.withLock { $0 })
         #expect(request.method == "PUT")
         #expect(request.url == "http://host.example/api?x=1")
@@ -311,8 +362,10 @@ struct ServiceBindingTests {
                           },
                         };
                         """#,
-                    modules: true),
-            ])
+                    modules: true
+                )
+            ]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         guard case .object(let members) = answer else {
@@ -349,8 +402,10 @@ struct ServiceBindingTests {
                           },
                         };
                         """#,
-                    modules: true),
-            ])
+                    modules: true
+                )
+            ]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(answer == JSON(#"{"noContent": [204, true, ""], "head": [200, "HEAD", ""]}"#))
@@ -399,29 +454,33 @@ struct ServiceBindingTests {
                 };
                 """#,
             bindings: ["SVC": .worker("redirector")],
-            others: [WorkerOptions(name: "redirector", script: Self.redirector, modules: true)])
+            others: [WorkerOptions(name: "redirector", script: Self.redirector, modules: true)]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "post302": {"status": 200, "url": "http://svc/echo", "redirected": true,
-                              "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
-                  "put303": {"status": 200, "url": "http://svc/echo", "redirected": true,
-                             "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
-                  "post307": {"status": 200, "url": "http://svc/echo", "redirected": true,
-                              "body": {"method": "POST", "url": "http://svc/echo", "body": "payload", "auth": "Bearer t"}},
-                  "chain": {"status": 200, "url": "http://svc/echo", "redirected": true,
-                            "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
-                  "crossOrigin": {"status": 200, "url": "https://other.example/echo", "redirected": true,
-                                  "body": {"method": "GET", "url": "https://other.example/echo", "body": null, "auth": null}},
-                  "manual": {"status": 302, "url": "http://svc/302/echo", "redirected": false, "body": "moved"},
-                  "noLocation": {"status": 302, "url": "http://svc/nolocation", "redirected": false, "body": ""},
-                  "loop": {"error": "TypeError", "message": "Too many redirects."},
-                  "bad": {"error": "TypeError", "message": "Invalid Location header; unable to follow redirect."}
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "post302": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                                  "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
+                      "put303": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                                 "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
+                      "post307": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                                  "body": {"method": "POST", "url": "http://svc/echo", "body": "payload", "auth": "Bearer t"}},
+                      "chain": {"status": 200, "url": "http://svc/echo", "redirected": true,
+                                "body": {"method": "GET", "url": "http://svc/echo", "body": null, "auth": "Bearer t"}},
+                      "crossOrigin": {"status": 200, "url": "https://other.example/echo", "redirected": true,
+                                      "body": {"method": "GET", "url": "https://other.example/echo", "body": null, "auth": null}},
+                      "manual": {"status": 302, "url": "http://svc/302/echo", "redirected": false, "body": "moved"},
+                      "noLocation": {"status": 302, "url": "http://svc/nolocation", "redirected": false, "body": ""},
+                      "loop": {"error": "TypeError", "message": "Too many redirects."},
+                      "bad": {"error": "TypeError", "message": "Invalid Location header; unable to follow redirect."}
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("the Response is a fetched one: url set, headers immutable, repeated headers kept apart")
@@ -452,20 +511,25 @@ struct ServiceBindingTests {
                           },
                         };
                         """#,
-                    modules: true),
-            ])
+                    modules: true
+                )
+            ]
+        )
         let answer = try await WorkerProbe.fetchJSON(kindling)
         await kindling.dispose()
         #expect(
-            answer == JSON(
-                #"""
-                {
-                  "url": "http://svc/some/path?q", "redirected": false,
-                  "immutable": {"error": "TypeError", "message": "Can't modify immutable headers."},
-                  "cookies": ["a=1", "b=2"], "vary": "x, y",
-                  "copy": [200, "1", "http://svc/some/path?q"]
-                }
-                """#))
+            answer
+                == JSON(
+                    #"""
+                    {
+                      "url": "http://svc/some/path?q", "redirected": false,
+                      "immutable": {"error": "TypeError", "message": "Can't modify immutable headers."},
+                      "cookies": ["a=1", "b=2"], "vary": "x, y",
+                      "copy": [200, "1", "http://svc/some/path?q"]
+                    }
+                    """#
+                )
+        )
     }
 
     @Test("a service-worker script calls a binding as a global and is reached as a target")
@@ -480,14 +544,17 @@ struct ServiceBindingTests {
                           return new Response(`${String(BACK)} ${answer.status} ${await answer.text()}`);
                         })()));
                         """#,
-                    serviceBindings: ["BACK": .worker("back")]),
+                    serviceBindings: ["BACK": .worker("back")]
+                ),
                 WorkerOptions(
                     name: "back",
                     script: #"""
                         addEventListener("fetch", (event) => event.respondWith((async () =>
                           new Response(`${event.request.method} ${await event.request.text()} pong`, { status: 203 }))()));
-                        """#),
-            ]))
+                        """#
+                ),
+            ])
+        )
         #expect(try await kindling.dispatchFetch("http://localhost/").text() == "[object Fetcher] 203 POST ping pong")
         await kindling.dispose()
     }
