@@ -20,16 +20,9 @@ struct CounterExampleTests {
         };
         """
 
-    static let incrementer = """
-        addEventListener("fetch", (event) => {
-          event.respondWith(handleRequest());
-        });
-        async function handleRequest() {
-          const count = parseInt((await NUMBERS.get("count")) ?? "0") + 1;
-          await NUMBERS.put("count", count.toString());
-          return new Response(count.toString());
-        }
-        """
+    /// The service-worker half, as `make run` serves it.
+    static let incrementerPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples/counter/incrementer/incrementer.js").path
 
     static func options(persistTo root: String) -> KindlingOptions {
         KindlingOptions(
@@ -45,7 +38,7 @@ struct CounterExampleTests {
                         "CUSTOM": .handler { _ in WorkerResponse("The count is ") },
                     ]
                 ),
-                WorkerOptions(name: "incrementer", script: incrementer, kvNamespaces: ["NUMBERS": "counts"]),
+                WorkerOptions(name: "incrementer", scriptPath: incrementerPath, kvNamespaces: ["NUMBERS": "counts"]),
             ]
         )
     }
