@@ -17,7 +17,7 @@ private final class ReadCounter: ChannelOutboundHandler, Sendable {
     }
 }
 
-@Suite("HTTPChannelBridge: back-pressure and ordering")
+@Suite("HTTPChannelBridge: back-pressure, ordering and idleness", .timeLimit(.minutes(1)))
 struct ChannelBridgeTests {
     @Test("reads stop while 16 request parts wait for the task, and resume once it has taken them down to 4")
     func readBackPressure() async throws {
