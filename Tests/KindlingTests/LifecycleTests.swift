@@ -80,6 +80,29 @@ struct LifecycleTests {
         await kindling.dispose()
     }
 
+    @Test("a string script imports its extra modules: JS, JSON and text")
+    func extraModules() async throws {
+        let kindling = try await Kindling(KindlingOptions(workers: [
+            WorkerOptions(
+                name: "modular",
+                script: """
+                    import { shout } from "./lib/shout.js";
+                    import config from "./config.json";
+                    import banner from "./banner.txt";
+                    export default { fetch: () => new Response(shout(config.greeting) + " " + banner.trim()) };
+                    """,
+                modules: true,
+                extraModules: [
+                    WorkerModule(path: "lib/shout.js", text: "export const shout = (s) => s.toUpperCase() + '!';"),
+                    WorkerModule(path: "config.json", text: #"{"greeting": "hello"}"#),
+                    WorkerModule(path: "banner.txt", text: "from a text module\n"),
+                ]
+            )
+        ]))
+        #expect(try await kindling.dispatchFetch("http://localhost/").text() == "HELLO! from a text module")
+        await kindling.dispose()
+    }
+
     @Test("a worker that throws reaches Swift as an error with the message and the user's line")
     func uncaught() async throws {
         let kindling = try await Kindling(KindlingOptions(workers: [
