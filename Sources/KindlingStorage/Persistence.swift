@@ -30,15 +30,31 @@ public final class Persistence: Sendable {
         let connection = try SQLiteConnection(path: rootPath + "/" + Self.databaseFileName)
         do {
             try migrator.refuseNewerDatabase(connection)
-            // WAL lets readers and one writer work at once, across processes. synchronous=NORMAL
-            // keeps every commit durable against a killed process (not against power loss).
-            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
-            try migrator.migrate(connection, now: clock.now())
+            try Self.retryingWhileBusy {
+                // WAL lets readers and one writer work at once, across processes. synchronous=NORMAL
+                // keeps every commit durable against a killed process (not against power loss).
+                try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+                try migrator.migrate(connection, now: clock.now())
+            }
         } catch {
             connection.close()
             throw error
         }
         self.database = SQLiteDatabase(connection)
+    }
+
+    /// Runs `body` again while SQLite answers "database is locked" for a step the busy timeout
+    /// does not cover: switching a brand-new file to WAL while another process opens it too.
+    /// Gives up after about a minute, like the busy timeout.
+    static func retryingWhileBusy(_ body: () throws -> Void) throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try body()
+            } catch let error as StorageError where error.isBusy && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
     }
 
     /// Opens (creating if needed) the persistence root at `path`.

@@ -1,6 +1,6 @@
 import Foundation
 import KindlingMigrations
-import KindlingStorage
+@testable import KindlingStorage
 import KindlingTesting
 import Testing
 
@@ -155,5 +155,26 @@ struct MigratorTests {
         #expect(FileManager.default.fileExists(atPath: persistence.databasePath))
         persistence.shutdown()
         #expect(!FileManager.default.fileExists(atPath: persistence.rootPath))
+    }
+}
+
+@Suite("Opening a root while another process holds the lock")
+struct BusyOpenTests {
+    @Test("a busy answer during open is retried, any other error is not")
+    func retriesOnlyBusy() throws {
+        var attempts = 0
+        try Persistence.retryingWhileBusy {
+            attempts += 1
+            if attempts < 3 { throw StorageError(code: .sqlite, message: "database is locked", resultCode: 5 | (2 << 8)) }
+        }
+        #expect(attempts == 3)
+        attempts = 0
+        #expect(throws: StorageError.self) {
+            try Persistence.retryingWhileBusy {
+                attempts += 1
+                throw StorageError(code: .sqlite, message: "disk I/O error", resultCode: 10)
+            }
+        }
+        #expect(attempts == 1)
     }
 }

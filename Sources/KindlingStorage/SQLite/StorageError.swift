@@ -38,6 +38,12 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public var path: String?
 
     /// Creates an error.
+    /// Whether SQLite reported the database busy or locked (result codes 5 and 6, any extended form).
+    public var isBusy: Bool {
+        guard let resultCode else { return false }
+        return resultCode & 0xFF == 5 || resultCode & 0xFF == 6
+    }
+
     public init(code: Code, message: String, resultCode: Int32? = nil, sql: String? = nil, path: String? = nil) {
         self.code = code
         self.message = message
