@@ -24,6 +24,16 @@ struct HostFunctionTests {
         }
     }
 
+    @Test("a view into part of a buffer reaches Swift as the view's bytes, not the buffer's")
+    func viewBytes() async throws {
+        try await withIsolate { isolate async throws in
+            try await isolate.setGlobal("bytes", to: .function(.sync { arguments in .array((arguments.first?.bytesValue ?? []).map { .number(Double($0)) }) }))
+            let result = try await isolate.evaluate(
+                "const buffer = new Uint8Array([10, 11, 12, 13, 14, 15]).buffer; [bytes(new Uint8Array(buffer, 2, 3)), bytes(new Uint16Array(buffer, 4, 1)), bytes(buffer)]")
+            #expect(result == "[[12,13,14],[14,15],[10,11,12,13,14,15]]")
+        }
+    }
+
     @Test("a ScriptError thrown by a host function is a JS error of that name")
     func throwsTypeError() async throws {
         try await withIsolate { isolate async throws in

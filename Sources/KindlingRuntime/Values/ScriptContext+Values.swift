@@ -85,8 +85,10 @@ extension ScriptContext {
             return Array(UnsafeRawBufferPointer(start: pointer, count: length))
         }
         let length = JSObjectGetTypedArrayByteLength(global, object, nil)
+        // The bytes pointer is the start of the backing buffer, not of the view.
+        let offset = JSObjectGetTypedArrayByteOffset(global, object, nil)
         guard length > 0, let pointer = JSObjectGetTypedArrayBytesPtr(global, object, nil) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: pointer, count: length))
+        return Array(UnsafeRawBufferPointer(start: pointer + offset, count: length))
     }
 
     /// The arguments of a host call copied out as ``HostValue``s.
