@@ -58,7 +58,11 @@ public final class Kindling: Sendable {
         let dispatcher = Dispatcher(routes: routes)
         // The dispatcher holds the workers whose bindings hold this closure; dispose() breaks the
         // cycle by removing the workers.
-        let bindings = BindingFactory(kv: kv) { target, request in try await dispatcher.send(target, request) }
+        let bindings = BindingFactory(
+            kv: kv,
+            send: { target, request in try await dispatcher.send(target, request) },
+            sendDirectly: { target, request, completion in dispatcher.send(target, request, completion: completion) }
+        )
         var started: [Worker] = []
         do {
             for (worker, code) in zip(options.workers, code) {

@@ -59,6 +59,34 @@ final class Dispatcher: Sendable {
         try await worker.scheduled(cron: cron, scheduledTime: scheduledTime)
     }
 
+    /// Where a service binding's `fetch` goes, answering through `completion` (a worker target is
+    /// called on its own thread directly; a Swift closure runs in a task).
+    func send(
+        _ target: ServiceBinding, _ request: KindlingRuntime.WorkerRequest,
+        completion: @escaping @Sendable (Result<KindlingRuntime.WorkerResponse, any Error>) -> Void
+    ) {
+        let name: String
+        let entrypoint: String?
+        switch target {
+        case .worker(let worker): (name, entrypoint) = (worker, nil)
+        case .entrypoint(let worker, let export): (name, entrypoint) = (worker, export)
+        case .handler:
+            Task {
+                do {
+                    completion(.success(try await self.send(target, request)))
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+            return
+        }
+        guard let worker = workers.withLock({ $0[name] }) else {
+            completion(.failure(KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")))
+            return
+        }
+        worker.isolate.fetch(request, export: entrypoint ?? "default", completion: completion)
+    }
+
     /// Where a service binding's `fetch` goes.
     func send(_ target: ServiceBinding, _ request: KindlingRuntime.WorkerRequest) async throws
         -> KindlingRuntime.WorkerResponse

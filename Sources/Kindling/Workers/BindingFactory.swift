@@ -9,6 +9,12 @@ struct BindingFactory: Sendable {
     let kv: KVService
     /// Sends a service binding's request on: (binding target, request) → response.
     let send: @Sendable (ServiceBinding, KindlingRuntime.WorkerRequest) async throws -> KindlingRuntime.WorkerResponse
+    /// The same for a worker target, answering through a callback on the target's thread.
+    let sendDirectly:
+        @Sendable (
+            ServiceBinding, KindlingRuntime.WorkerRequest,
+            @escaping @Sendable (Result<KindlingRuntime.WorkerResponse, any Error>) -> Void
+        ) -> Void
 
     /// Evaluates the JS halves the worker's bindings need and sets its `env`.
     func install(for options: WorkerOptions, in isolate: WorkerIsolate) async throws {
@@ -37,8 +43,15 @@ struct BindingFactory: Sendable {
         if !options.serviceBindings.isEmpty {
             _ = try await isolate.evaluate(ServiceBindingArgument.script, sourceURL: "kindling:fetcher.js")
             for (binding, target) in options.serviceBindings {
-                let send = self.send
-                environment[binding] = ServiceBindingArgument.argument { request in try await send(target, request) }
+                if case .handler = target {
+                    let send = self.send
+                    environment[binding] = ServiceBindingArgument.argument { request in try await send(target, request) }
+                } else {
+                    let sendDirectly = self.sendDirectly
+                    environment[binding] = ServiceBindingArgument.argument(sending: { request, completion in
+                        sendDirectly(target, request, completion)
+                    })
+                }
             }
         }
         try await isolate.setEnvironment(environment)

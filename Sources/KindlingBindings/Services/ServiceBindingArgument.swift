@@ -14,15 +14,36 @@ public enum ServiceBindingArgument {
         _ send: @escaping @Sendable (WorkerRequest) async throws -> WorkerResponse
     ) -> ScriptArgument {
         let fetch = HostFunction.async { arguments in
-            let response = try await send(request(from: arguments))
-            return .object([
-                "status": .number(Double(response.status)),
-                "statusText": .string(response.statusText),
-                "headers": .array(response.headers.map { .array([.string($0.name), .string($0.value)]) }),
-                "body": .bytes(response.body),
-            ])
+            answer(try await send(request(from: arguments)))
         }
         return .made(by: factory, arguments: [.object(["fetch": .function(fetch)])])
+    }
+
+    /// The value of `env.BINDING` for a sender that answers through a callback (another worker's
+    /// isolate, reached without a hop through the cooperative pool).
+    public static func argument(
+        sending send: @escaping @Sendable (WorkerRequest, @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void)
+            -> Void
+    ) -> ScriptArgument {
+        let fetch = HostFunction.promise { arguments, resolver in
+            send(request(from: arguments)) { result in
+                switch result {
+                case .success(let response): resolver.resolve(answer(response))
+                case .failure(let error): resolver.reject(error)
+                }
+            }
+        }
+        return .made(by: factory, arguments: [.object(["fetch": .function(fetch)])])
+    }
+
+    /// The response as `fetcher.js` reads it.
+    static func answer(_ response: WorkerResponse) -> HostValue {
+        .object([
+            "status": .number(Double(response.status)),
+            "statusText": .string(response.statusText),
+            "headers": .array(response.headers.map { .array([.string($0.name), .string($0.value)]) }),
+            "body": .bytes(response.body),
+        ])
     }
 
     /// The request `fetcher.js` passed as `(method, url, [[name, value]], body?)`.

@@ -82,6 +82,41 @@ extension WorkerIsolate {
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }
 
+    /// Delivers a request like ``fetch(_:export:)``, without an async caller: the work is queued on
+    /// the isolate's thread and `completion` runs there once the `Response` is read.
+    ///
+    /// For callers on another isolate's thread (a service binding), this saves the two thread hops
+    /// an async call makes through the cooperative pool.
+    public nonisolated func fetch(
+        _ request: WorkerRequest, export name: String = "default",
+        completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
+    ) {
+        executor.execute { [self] in
+            self.assumeIsolated { isolate in
+                do {
+                    try isolate.checkOpen()
+                    let kind = try isolate.exportForEvent("fetch", export: name)
+                    let context = isolate.context
+                    let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
+                        + context.requestArguments(request)
+                    let id = context.register { outcome in
+                        switch outcome {
+                        case .success(let value): completion(.success(context.workerResponse(value)))
+                        case .failure(let error): completion(.failure(error))
+                        }
+                    }
+                    do throws(ScriptError) {
+                        _ = try context.callInternal("fetch", start + [JSValueMakeNumber(context.global, Double(id))])
+                    } catch {
+                        context.fail(id: id, error)
+                    }
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+        }
+    }
+
     /// Delivers a cron trigger to the worker's `scheduled` handler and waits for it and its `waitUntil` promises.
     /// - Parameters:
     ///   - cron: the cron pattern that fired (`"*/5 * * * *"`).

@@ -11,7 +11,7 @@ import CJavaScriptCore
 /// await isolate.shutdown()
 /// ```
 public actor WorkerIsolate {
-    private let executor: IsolateExecutor
+    let executor: IsolateExecutor
     private let handoff: ContextHandoff
     /// The isolate's context; used on the isolate's thread (this actor's executor) only.
     var context: ScriptContext { handoff.context }
