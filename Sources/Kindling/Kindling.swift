@@ -70,6 +70,7 @@ public final class Kindling: Sendable {
                 started.append(running)
                 dispatcher.add(running)
             }
+            try Self.checkEntrypoints(options.workers, started)
             let triggers = try options.cronTriggers()
             if options.runsCronTriggers && !triggers.isEmpty {
                 self.scheduler = CronScheduler(triggers: triggers, dispatcher: dispatcher, logger: logger)
@@ -97,6 +98,25 @@ public final class Kindling: Sendable {
         scheduler?.start()
         self.persistences = persistences
         self.kv = kv
+    }
+
+    /// Refuses a service binding to a named entrypoint the target worker does not export, as
+    /// workerd does at start-up (rather than at the first call).
+    private static func checkEntrypoints(_ options: [WorkerOptions], _ workers: [Worker]) throws(KindlingError) {
+        for worker in options {
+            for (binding, target) in worker.serviceBindings.sorted(by: { $0.key < $1.key }) {
+                guard case .entrypoint(let name, let entrypoint) = target,
+                    let exports = workers.first(where: { $0.name == name })?.exports
+                else { continue }
+                if exports.format == .modules && exports[entrypoint] == nil {
+                    throw KindlingError(
+                        code: .invalidOptions,
+                        message: "Worker \"\(worker.name)\"'s binding \"\(binding)\" refers to a service \"\(name)\" "
+                            + "with a named entrypoint \"\(entrypoint)\", but \"\(name)\" has no such named entrypoint."
+                    )
+                }
+            }
+        }
     }
 
     /// Bundles every worker at once (esbuild runs as a child process, so this overlaps well).

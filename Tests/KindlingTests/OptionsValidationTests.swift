@@ -57,4 +57,18 @@ struct OptionsValidationTests {
             message([WorkerOptions(name: "a", script: hello, routes: ["example.com/*.jpg"])])
                 == #"Route "example.com/*.jpg" for "a" contains an infix wildcard. This is not allowed."#)
     }
+
+    @Test("a binding to an entrypoint the target does not export is refused at start-up")
+    func missingEntrypoint() async {
+        let workers = [
+            WorkerOptions(name: "a", script: hello, modules: true, serviceBindings: ["S": .entrypoint(worker: "b", entrypoint: "Admin")]),
+            WorkerOptions(name: "b", script: "export class Other {}; " + hello, modules: true),
+        ]
+        await #expect(throws: KindlingError(
+            code: .invalidOptions,
+            message: #"Worker "a"'s binding "S" refers to a service "b" with a named entrypoint "Admin", but "b" has no such named entrypoint."#
+        )) {
+            _ = try await Kindling(KindlingOptions(workers: workers))
+        }
+    }
 }
