@@ -59,11 +59,7 @@ struct URLConformanceTests {
               return { passed, total, failures };
             })()
             """)
-        let counts = try JSONDecoder().decode(Counts.self, from: Data(result.utf8))
-        print("WPT urltestdata.json: \(counts.passed)/\(counts.total) passed")
-        if !counts.failures.isEmpty { print("first failures: \(counts.failures)") }
-        #expect(counts.total > 800)
-        #expect(Double(counts.passed) >= 0.95 * Double(counts.total))
+        try Counts.check(result, file: "urltestdata.json", moreThan: 800, passing: 0.95)
     }
 
     @Test("setters_tests.json: at least 90% of the entries give the expected components")
@@ -93,11 +89,7 @@ struct URLConformanceTests {
               return { passed, total, failures };
             })()
             """)
-        let counts = try JSONDecoder().decode(Counts.self, from: Data(result.utf8))
-        print("WPT setters_tests.json: \(counts.passed)/\(counts.total) passed")
-        if !counts.failures.isEmpty { print("failures: \(counts.failures)") }
-        #expect(counts.total > 200)
-        #expect(Double(counts.passed) >= 0.90 * Double(counts.total))
+        try Counts.check(result, file: "setters_tests.json", moreThan: 200, passing: 0.90)
     }
 
     @Test(
@@ -130,14 +122,19 @@ struct URLConformanceTests {
               return { passed, total, failures };
             })()
             """)
-        let counts = try JSONDecoder().decode(Counts.self, from: Data(result.utf8))
-        print("WPT toascii.json: \(counts.passed)/\(counts.total) passed")
-        if !counts.failures.isEmpty { print("failures: \(counts.failures)") }
-        #expect(counts.total > 40)
-        #expect(Double(counts.passed) >= 0.90 * Double(counts.total))
+        try Counts.check(result, file: "toascii.json", moreThan: 40, passing: 0.90)
     }
 
     struct Counts: Decodable {
+        /// Prints the pass count of one WPT file (and the first failures), then asserts the threshold.
+        static func check(_ result: String, file: String, moreThan minimum: Int, passing fraction: Double) throws {
+            let counts = try JSONDecoder().decode(Counts.self, from: Data(result.utf8))
+            print("WPT \(file): \(counts.passed)/\(counts.total) passed")
+            if !counts.failures.isEmpty { print("first failures: \(counts.failures)") }
+            #expect(counts.total > minimum)
+            #expect(Double(counts.passed) >= fraction * Double(counts.total))
+        }
+
         let passed: Int
         let total: Int
         let failures: [[String?]]

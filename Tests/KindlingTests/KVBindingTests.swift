@@ -669,7 +669,7 @@ struct KVBindingTests {
 
     @Test("the same namespace under two binding names in two workers is the same rows")
     func sharedNamespace() async throws {
-        let kindling = try await Kindling(
+        let answer = try await WorkerProbe.answer(
             KindlingOptions(workers: [
                 WorkerOptions(
                     name: "writer",
@@ -698,8 +698,6 @@ struct KVBindingTests {
                 ),
             ])
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -806,11 +804,15 @@ enum WorkerProbe {
 
     /// Runs `body` (see ``script(_:)``) in a worker with the given KV bindings, on a temporary store.
     static func run(_ body: String, kvNamespaces: [String: String] = ["KV": "ns"]) async throws -> JSON {
-        let kindling = try await Kindling(
+        try await answer(
             KindlingOptions(workers: [
                 WorkerOptions(name: "probe", script: script(body), modules: true, kvNamespaces: kvNamespaces)
-            ])
-        )
+            ]))
+    }
+
+    /// Starts an instance with `options`, returns the primary worker's JSON answer, and always disposes it.
+    static func answer(_ options: KindlingOptions) async throws -> JSON {
+        let kindling = try await Kindling(options)
         do {
             let answer = try await fetchJSON(kindling)
             await kindling.dispose()

@@ -27,18 +27,14 @@ struct ServiceBindingTests {
         };
         """#
 
-    static func kindling(caller body: String, bindings: [String: ServiceBinding], others: [WorkerOptions] = [])
-        async throws -> Kindling
+    /// The JSON a caller worker answers when its `fetch` runs `body` with these service bindings.
+    static func answer(caller body: String, bindings: [String: ServiceBinding], others: [WorkerOptions] = [])
+        async throws -> JSON
     {
-        try await Kindling(
+        try await WorkerProbe.answer(
             KindlingOptions(
                 workers: [
-                    WorkerOptions(
-                        name: "caller",
-                        script: WorkerProbe.script(body),
-                        modules: true,
-                        serviceBindings: bindings
-                    )
+                    WorkerOptions(name: "caller", script: WorkerProbe.script(body), modules: true, serviceBindings: bindings)
                 ] + others
             )
         )
@@ -48,7 +44,7 @@ struct ServiceBindingTests {
         "fetch(url, {method, headers, body}) reaches the other worker intact; status, statusText, headers and body come back"
     )
     func workerToWorker() async throws {
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const response = await env.SVC.fetch("https://echo.example/path/to?q=1&r=%20", {
                   method: "POST",
@@ -66,8 +62,6 @@ struct ServiceBindingTests {
             bindings: ["SVC": .worker("echo")],
             others: [WorkerOptions(name: "echo", script: Self.echo, modules: true)]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -89,7 +83,7 @@ struct ServiceBindingTests {
 
     @Test("a Request object as input, alone or with init overriding it, and binary bodies both ways")
     func requestObjectInput() async throws {
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const request = new Request("http://echo/put", { method: "PUT", headers: { "x-a": "1" }, body: "from request" });
                 const plain = await (await env.SVC.fetch(request)).json();
@@ -116,8 +110,6 @@ struct ServiceBindingTests {
                 ),
             ]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -197,7 +189,7 @@ struct ServiceBindingTests {
 
     @Test("a Swift closure's streamed body arrives whole; a closure can answer a redirect the binding follows")
     func swiftClosureStreamAndRedirect() async throws {
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const streamed = await env.HOST.fetch("http://host/stream");
                 const redirected = await env.HOST.fetch("http://host/old", { method: "POST", body: "x" });
@@ -223,8 +215,6 @@ struct ServiceBindingTests {
                 }
             ]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -256,7 +246,7 @@ struct ServiceBindingTests {
             modules: true,
             bindings: ["ROLE": .text("administrator")]
         )
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const admin = await env.ADMIN.fetch("http://target/users", { method: "DELETE", body: "id=7" });
                 const plain = await env.DEFAULT.fetch("http://target/home");
@@ -268,8 +258,6 @@ struct ServiceBindingTests {
             bindings: ["ADMIN": .entrypoint(worker: "target", entrypoint: "Admin"), "DEFAULT": .worker("target")],
             others: [target]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -284,7 +272,7 @@ struct ServiceBindingTests {
     func swiftClosure() async throws {
         let seen = Mutex<WorkerRequest?>(nil)
         let seenBody = Mutex<String?>(nil)
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const response = await env.HOST.fetch("http://host.example/api?x=1", {
                   method: "PUT",
@@ -315,8 +303,6 @@ struct ServiceBindingTests {
                 }
             ]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -339,7 +325,7 @@ struct ServiceBindingTests {
         struct Refused: Error, CustomStringConvertible {
             var description: String { "the closure refused" }
         }
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 return {
                   thrown: await outcome(() => env.THROWS.fetch("http://throws/")),
@@ -366,8 +352,6 @@ struct ServiceBindingTests {
                 )
             ]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         guard case .object(let members) = answer else {
             Issue.record("not an object: \(answer)")
             return
@@ -381,7 +365,7 @@ struct ServiceBindingTests {
 
     @Test("null-body statuses come back without a body; a HEAD request has none")
     func nullBodyStatuses() async throws {
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const noContent = await env.SVC.fetch("http://svc/204");
                 const head = await env.SVC.fetch("http://svc/", { method: "HEAD" });
@@ -406,8 +390,6 @@ struct ServiceBindingTests {
                 )
             ]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(answer == JSON(#"{"noContent": [204, true, ""], "head": [200, "HEAD", ""]}"#))
     }
 
@@ -434,7 +416,7 @@ struct ServiceBindingTests {
 
     @Test("redirects are followed through the binding as fetch() does: method and body rules, url, redirected, limits")
     func redirects() async throws {
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const summary = async (response) => ({
                   status: response.status, url: response.url, redirected: response.redirected,
@@ -456,8 +438,6 @@ struct ServiceBindingTests {
             bindings: ["SVC": .worker("redirector")],
             others: [WorkerOptions(name: "redirector", script: Self.redirector, modules: true)]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(
@@ -485,7 +465,7 @@ struct ServiceBindingTests {
 
     @Test("the Response is a fetched one: url set, headers immutable, repeated headers kept apart")
     func fetchedResponse() async throws {
-        let kindling = try await Self.kindling(
+        let answer = try await Self.answer(
             caller: #"""
                 const response = await env.SVC.fetch("http://svc/some/path?q#fragment");
                 const copy = new Response(response.body, response);
@@ -515,8 +495,6 @@ struct ServiceBindingTests {
                 )
             ]
         )
-        let answer = try await WorkerProbe.fetchJSON(kindling)
-        await kindling.dispose()
         #expect(
             answer
                 == JSON(

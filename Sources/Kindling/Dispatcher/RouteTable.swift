@@ -30,7 +30,8 @@ struct RouteTable: Sendable {
 
     /// The worker whose route matches `url`, or `nil` when none does.
     func matchingWorker(_ url: String) -> String? {
-        guard let target = RequestTarget(url: url) else { return nil }
+        // Most instances have no routes: every request goes to the primary worker unparsed.
+        guard !patterns.isEmpty, let target = RequestTarget(url: url) else { return nil }
         return patterns.first { $0.matches(target) }?.target
     }
 
