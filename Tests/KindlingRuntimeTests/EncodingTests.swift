@@ -1,7 +1,7 @@
 import KindlingRuntime
 import Testing
 
-@Suite("Encoding: TextEncoder, TextDecoder, atob/btoa, DOMException")
+@Suite("Encoding: TextEncoder, TextDecoder, atob/btoa")
 struct EncodingTests {
     @Test(
         "TextEncoder encodes UTF-8, replacing lone surrogates",
@@ -84,19 +84,5 @@ struct EncodingTests {
         ])
     func base64(source: String, expected: String) async throws {
         #expect(try await evaluateWebAPI(source) == expected)
-    }
-
-    @Test("DOMException has a name, message, legacy code and Error's prototype chain")
-    func domException() async throws {
-        let result = try await evaluateWebAPI(
-            """
-            (() => {
-              const e = new DOMException("gone", "NotFoundError");
-              return [e.name, e.message, e.code, e instanceof Error, Object.prototype.toString.call(e), String(e),
-                DOMException.DATA_CLONE_ERR, DOMException.prototype.INDEX_SIZE_ERR, new DOMException().name,
-                new DOMException("m", "Custom").code, new DOMException("x", { name: "AbortError", cause: 1 }).cause];
-            })()
-            """)
-        #expect(result == #"["NotFoundError","gone",8,true,"[object DOMException]","NotFoundError: gone",25,1,"Error",0,1]"#)
     }
 }

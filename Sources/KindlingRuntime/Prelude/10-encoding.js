@@ -1,98 +1,11 @@
-// Kindling prelude: DOMException, TextEncoder, TextDecoder, atob, btoa.
-// Plain ECMAScript, no host functions. Follows the WHATWG Encoding Standard, WebIDL (DOMException)
-// and the HTML Standard's forgiving-base64. Also creates the shared internal registry that the
-// other prelude files use: globalThis[Symbol.for("kindling.internal")] (non-enumerable).
+// Kindling prelude: TextEncoder, TextDecoder, atob, btoa.
+// Plain ECMAScript, no host functions. Follows the WHATWG Encoding Standard and the HTML
+// Standard's forgiving-base64.
 (function () {
   "use strict";
 
-  const internal = globalThis[Symbol.for("kindling.internal")] || {};
-  if (!Object.prototype.hasOwnProperty.call(globalThis, Symbol.for("kindling.internal"))) {
-    Object.defineProperty(globalThis, Symbol.for("kindling.internal"), {
-      value: internal, writable: false, enumerable: false, configurable: false,
-    });
-  }
-
-  // Installs a global the way Web IDL does: writable, configurable, not enumerable.
-  function defineGlobal(name, value) {
-    Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
-  }
-  // Makes the listed prototype members non-enumerable? Web IDL members are enumerable; class
-  // methods are not. We follow Web IDL: operations and attributes are enumerable.
-  function exposeMembers(proto) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      if (key === "constructor") continue;
-      const d = Object.getOwnPropertyDescriptor(proto, key);
-      d.enumerable = true;
-      Object.defineProperty(proto, key, d);
-    }
-  }
-  function brand(ctor, tag) {
-    Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: tag, configurable: true });
-  }
-  function argCount(args, n, what) {
-    if (args < n) {
-      throw new TypeError(`${what}: ${n} argument${n === 1 ? "" : "s"} required, but only ${args} present.`);
-    }
-  }
-  internal.defineGlobal = defineGlobal;
-  internal.exposeMembers = exposeMembers;
-  internal.brand = brand;
-  internal.argCount = argCount;
-
-  // ---------------------------------------------------------------- DOMException
-  const legacyCodes = {
-    IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
-    NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9, InUseAttributeError: 10,
-    InvalidStateError: 11, SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14,
-    InvalidAccessError: 15, TypeMismatchError: 17, SecurityError: 18, NetworkError: 19, AbortError: 20,
-    URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24, DataCloneError: 25,
-  };
-  const codeConstants = [
-    "INDEX_SIZE_ERR", "DOMSTRING_SIZE_ERR", "HIERARCHY_REQUEST_ERR", "WRONG_DOCUMENT_ERR", "INVALID_CHARACTER_ERR",
-    "NO_DATA_ALLOWED_ERR", "NO_MODIFICATION_ALLOWED_ERR", "NOT_FOUND_ERR", "NOT_SUPPORTED_ERR", "INUSE_ATTRIBUTE_ERR",
-    "INVALID_STATE_ERR", "SYNTAX_ERR", "INVALID_MODIFICATION_ERR", "NAMESPACE_ERR", "INVALID_ACCESS_ERR",
-    "VALIDATION_ERR", "TYPE_MISMATCH_ERR", "SECURITY_ERR", "NETWORK_ERR", "ABORT_ERR", "URL_MISMATCH_ERR",
-    "QUOTA_EXCEEDED_ERR", "TIMEOUT_ERR", "INVALID_NODE_TYPE_ERR", "DATA_CLONE_ERR",
-  ];
-
-  class DOMException extends Error {
-    #name;
-    #message;
-    constructor(message = undefined, options = undefined) {
-      super();
-      this.#message = message === undefined ? "" : String(message);
-      let name = "Error";
-      if (options !== undefined && options !== null && typeof options === "object") {
-        if (options.name !== undefined) name = String(options.name);
-        if ("cause" in options) {
-          Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
-        }
-      } else if (options !== undefined) {
-        name = String(options);
-      }
-      this.#name = name;
-    }
-    get name() {
-      if (!(#name in this)) throw new TypeError("Illegal invocation");
-      return this.#name;
-    }
-    get message() {
-      if (!(#message in this)) throw new TypeError("Illegal invocation");
-      return this.#message;
-    }
-    get code() {
-      if (!(#name in this)) throw new TypeError("Illegal invocation");
-      return Object.prototype.hasOwnProperty.call(legacyCodes, this.#name) ? legacyCodes[this.#name] : 0;
-    }
-  }
-  exposeMembers(DOMException.prototype);
-  codeConstants.forEach((constant, index) => {
-    const d = { value: index + 1, writable: false, enumerable: true, configurable: false };
-    Object.defineProperty(DOMException, constant, d);
-    Object.defineProperty(DOMException.prototype, constant, d);
-  });
-  brand(DOMException, "DOMException");
-  defineGlobal("DOMException", DOMException);
+  const internal = globalThis[Symbol.for("kindling.internal")];
+  const { defineGlobal, exposeMembers, brand, argCount } = internal;
 
   // ---------------------------------------------------------------- TextEncoder
   // UTF-8 encodes a string, replacing lone surrogates with U+FFFD (USVString conversion).

@@ -160,7 +160,12 @@
     for (const check of uncloneable) if (check(value)) throw notCloneable(value);
 
     if (brandCheck(domExceptionName, value)) {
+      // Serializable per Web IDL: name and message; the stack is carried over as V8 does.
       const out = new DOMException(value.message, value.name);
+      const stackDesc = Object.getOwnPropertyDescriptor(value, "stack");
+      if (stackDesc !== undefined && "value" in stackDesc && typeof stackDesc.value === "string") {
+        Object.defineProperty(out, "stack", { value: stackDesc.value, writable: true, enumerable: false, configurable: true });
+      }
       memory.set(value, out);
       return out;
     }
