@@ -18,20 +18,20 @@ enum DispatchBenchmarks {
 
     static func run(bareHTTP: HTTPBenchmarks.Measurement?) async throws {
         print("# dispatcher (issue 4)")
-        try await helloWorld()
-        try await counter()
-        try await startup()
-        if let bareHTTP { try await http(against: bareHTTP) }
+        if wantsFigure("hello") { try await helloWorld() }
+        if wantsFigure("counter") { try await counter() }
+        if wantsFigure("startup") { try await startup() }
+        if wantsFigure("http"), let bareHTTP { try await http(against: bareHTTP) }
     }
 
     /// Sequential round trips from one task: Swift → isolate thread → JS `fetch` → Swift.
     static func helloWorld() async throws {
         let kindling = try await Kindling(KindlingOptions(workers: [WorkerOptions(name: "hello", script: hello, modules: true)]), logger: quiet)
-        let rate = try await requestRate(count: 20_000) {
+        let rate = try await requestRate(count: requests(20_000)) {
             _ = try await kindling.dispatchFetch("http://localhost/").bytes()
         }
         print(String(format: "dispatchFetch hello world: %.0f req/s, one at a time (target >= 50000)", rate))
-        let concurrent = try await requestRate(count: 20_000, concurrency: 32) {
+        let concurrent = try await requestRate(count: requests(20_000), concurrency: 32) {
             _ = try await kindling.dispatchFetch("http://localhost/").bytes()
         }
         await kindling.dispose()
@@ -41,7 +41,7 @@ enum DispatchBenchmarks {
     /// The counter example's request: 3 service-binding fetches and 4 KV operations each.
     static func counter() async throws {
         let kindling = try await Kindling(counterOptions(persistence: .temporary), logger: quiet)
-        let rate = try await requestRate(count: 5_000) {
+        let rate = try await requestRate(count: requests(5_000)) {
             _ = try await kindling.dispatchFetch("http://localhost/").bytes()
         }
         await kindling.dispose()
@@ -108,6 +108,11 @@ enum DispatchBenchmarks {
                 ),
             ]
         )
+    }
+
+    /// `count`, or the figure in `KINDLING_BENCH_REQUESTS` (fewer requests under a profiler).
+    static func requests(_ count: Int) -> Int {
+        ProcessInfo.processInfo.environment["KINDLING_BENCH_REQUESTS"].flatMap { Int($0) } ?? count
     }
 
     /// Requests per second for `count` calls of `body`, `concurrency` at a time (after a warm-up).

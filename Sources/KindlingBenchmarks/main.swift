@@ -1,9 +1,13 @@
 // `make bench`: a release build that prints one line per figure. Raw baselines and our figures
 // are measured in the same run, since these machines are noisy; compare ratios, not absolutes.
-// `make bench ONLY=storage` (or runtime, http, dispatch) runs one group.
+// `make bench ONLY=storage` (or runtime, http, dispatch) runs one group; a second word runs one
+// figure of it (`ONLY="dispatch counter"`), which is handy under a profiler.
 
 let only = CommandLine.arguments.dropFirst().first
+let onlyFigure = CommandLine.arguments.dropFirst(2).first
 func wants(_ group: String) -> Bool { only == nil || only == group }
+/// Whether figure `name` of the chosen group runs.
+func wantsFigure(_ name: String) -> Bool { onlyFigure == nil || onlyFigure == name }
 
 if wants("storage") {
     print("# storage (issue 2)")
@@ -13,7 +17,7 @@ if wants("runtime") {
     try await RuntimeBenchmarks.run()
 }
 var bareHTTP: HTTPBenchmarks.Measurement? = nil
-if wants("http") || wants("dispatch") {
+if wants("http") || (wants("dispatch") && wantsFigure("http")) {
     bareHTTP = try await HTTPBenchmarks.run()
 }
 if wants("dispatch") {

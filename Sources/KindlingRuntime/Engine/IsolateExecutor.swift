@@ -1,14 +1,22 @@
 import CJavaScriptCore
 import Foundation
+import Synchronization
 
 /// A serial executor that owns one OS thread, on which one isolate's JavaScriptCore objects live.
 ///
 /// Actor jobs of the ``WorkerIsolate`` and plain closures submitted with ``execute(_:)`` run one at a time, in the
 /// order they were enqueued, on the thread. JavaScript may hold the thread for its whole CPU budget, which is why
 /// the isolate does not borrow a thread of the cooperative pool.
+///
+/// Another isolate's thread may *borrow* an idle executor (``executeInline(_:)``): it runs the work itself, as the
+/// executor's thread for that moment, instead of waking this thread and waiting to be woken in turn. A service
+/// binding call from worker A to an idle worker B so costs no thread switch at all — B's handler runs on A's thread
+/// and, when it answers synchronously (KV reads and writes do), A's promise is settled before the call returns.
+/// JavaScriptCore allows this: a VM may be entered from any thread that holds its lock, and `JSLock` swaps the
+/// per-thread state (atom string table, stack limits) on entry.
 final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
-    // Safety: `pending`, `running`, `idle` and `threadID` are guarded by `condition`'s lock; `threadID` is also read
-    // unlocked by `isCurrent` once `started` has been signalled (it is written once, before that).
+    // Safety: `pending`, `running`, `idle`, `processing` and `borrowed` are guarded by `condition`'s lock. `owner` is
+    // atomic; it names the thread allowed to run the executor's work at that moment.
 
     private enum Work {
         case job(UnownedJob)
@@ -22,7 +30,14 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     private var finished = false
     /// Whether the thread sleeps on `condition`; only then does `submit` need to wake it (a syscall).
     private var idle = false
-    private nonisolated(unsafe) var threadID: pthread_t?
+    /// Whether the own thread is running a batch of work.
+    private var processing = false
+    /// Whether another thread is running work in the executor's place (``executeInline(_:)``).
+    private var borrowed = false
+    /// The thread that may run the executor's work now: its own thread, or a borrower. 0 before the start.
+    private let owner = Atomic<UInt>(0)
+    /// The executor's own thread.
+    private var threadID: UInt = 0
 
     /// Starts the thread.
     /// - Parameter name: the thread's name, as shown by debuggers (`kindling:<worker>`).
@@ -40,11 +55,15 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Whether the caller runs on this executor's thread.
+    /// Whether the caller runs this executor's work: on its own thread, or a thread borrowing it.
     var isCurrent: Bool {
-        guard let threadID else { return false }
-        return pthread_equal(threadID, pthread_self()) != 0
+        // Relaxed is enough: a thread only ever finds its own id here after storing it itself (or, for the own
+        // thread, before `started` was signalled).
+        owner.load(ordering: .relaxed) == UInt(pthread_self())
     }
+
+    /// Whether the calling thread is some isolate's thread (its own, or borrowing another's).
+    static var onIsolateThread: Bool { pthread_getspecific(isolateThreadKey) != nil }
 
     func enqueue(_ job: consuming ExecutorJob) {
         submit(.job(UnownedJob(job)))
@@ -67,6 +86,31 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         isCurrent
     }
 
+    /// Runs `body` at once on the calling thread, as this executor's thread, when the caller is itself an isolate's
+    /// thread and this executor is idle (nothing running, nothing queued); otherwise queues it like ``execute(_:)``.
+    ///
+    /// Only isolate threads borrow: a thread of the cooperative pool or of an event loop must never run JavaScript,
+    /// which may hold it for the whole CPU budget. Work queued for this executor while it is borrowed waits for the
+    /// borrower to finish, so order is kept.
+    func executeInline(_ body: @escaping @Sendable () -> Void) {
+        guard Self.onIsolateThread else { return execute(body) }
+        condition.lock()
+        guard running, !processing, !borrowed, pending.isEmpty else {
+            condition.unlock()
+            return execute(body)
+        }
+        borrowed = true
+        owner.store(UInt(pthread_self()), ordering: .relaxed)
+        condition.unlock()
+        body()
+        condition.lock()
+        owner.store(threadID, ordering: .relaxed)
+        borrowed = false
+        // Work queued meanwhile found the executor busy and did not wake the thread.
+        if idle && (!pending.isEmpty || !running) { condition.signal() }
+        condition.unlock()
+    }
+
     /// Asks the thread to end once it has run the work already enqueued, without waiting for it.
     func requestStop() {
         condition.lock()
@@ -87,19 +131,22 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     }
 
     private func runLoop() {
+        pthread_setspecific(isolateThreadKey, UnsafeRawPointer(bitPattern: 1))
         condition.lock()
-        threadID = pthread_self()
+        threadID = UInt(pthread_self())
+        owner.store(threadID, ordering: .relaxed)
         started = true
         condition.broadcast()
         var batch: [Work] = []
         while true {
-            while pending.isEmpty && running {
+            while (pending.isEmpty || borrowed) && (running || borrowed) {
                 idle = true
                 condition.wait()
                 idle = false
             }
             if pending.isEmpty && !running { break }
             swap(&batch, &pending)
+            processing = true
             condition.unlock()
             for work in batch {
                 switch work {
@@ -109,9 +156,17 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
             }
             batch.removeAll(keepingCapacity: true)
             condition.lock()
+            processing = false
         }
         finished = true
         condition.broadcast()
         condition.unlock()
     }
 }
+
+/// Marks isolate threads (see ``IsolateExecutor/onIsolateThread``).
+private let isolateThreadKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()

@@ -86,12 +86,14 @@ extension WorkerIsolate {
     /// the isolate's thread and `completion` runs there once the `Response` is read.
     ///
     /// For callers on another isolate's thread (a service binding), this saves the two thread hops
-    /// an async call makes through the cooperative pool.
+    /// an async call makes through the cooperative pool; and when this isolate is idle, the caller's
+    /// thread runs the handler itself (``IsolateExecutor/executeInline(_:)``), so a handler that
+    /// answers without waiting on I/O completes before this returns, with no thread switch at all.
     public nonisolated func fetch(
         _ request: WorkerRequest, export name: String = "default",
         completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
     ) {
-        executor.execute { [self] in
+        executor.executeInline { [self] in
             self.assumeIsolated { isolate in
                 do {
                     try isolate.checkOpen()

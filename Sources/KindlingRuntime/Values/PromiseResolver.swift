@@ -67,7 +67,9 @@ public final class PromiseResolver: Sendable {
         if context.executor.isCurrent {
             context.value.settleDeferred(id: id, result)
         } else {
-            context.executor.execute { context.value.settleDeferred(id: id, result) }
+            // From another isolate's thread (a service binding answered there), an idle isolate's
+            // continuation runs right here rather than waking its thread.
+            context.executor.executeInline { context.value.settleDeferred(id: id, result) }
         }
     }
 
