@@ -52,6 +52,8 @@ final class ScriptContext {
     var exportDescriptions: [String: WorkerExports.Export] = [:]
     /// Armed timers, by the prelude's timer id.
     var timers = Timers()
+    /// The time JS sees, moved at each entry from Swift (see ``FrozenClock``).
+    let clock = FrozenClock()
     private(set) var isClosed = false
 
     /// Creates the context group and global context and runs the prelude; call on the isolate's thread.
@@ -104,6 +106,8 @@ final class ScriptContext {
     /// Evaluates a classic script in the global scope.
     func evaluate(_ source: String, url: String) throws(ScriptError) -> JSValueRef {
         precondition(!isClosed, "ScriptContext used after close")
+        clock.enter()
+        defer { clock.exit() }
         var exception: JSValueRef?
         let result = JSStrings.with(source) { sourceRef in
             JSStrings.with(url) { urlRef in JSEvaluateScript(global, sourceRef, nil, urlRef, 1, &exception) }
@@ -116,6 +120,8 @@ final class ScriptContext {
         -> JSValueRef
     {
         precondition(!isClosed, "ScriptContext used after close")
+        clock.enter()
+        defer { clock.exit() }
         var exception: JSValueRef?
         let result = arguments.withUnsafeBufferPointer {
             JSObjectCallAsFunction(global, function, this, $0.count, $0.baseAddress, &exception)

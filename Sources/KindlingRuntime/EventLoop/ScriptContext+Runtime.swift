@@ -15,6 +15,9 @@ extension ScriptContext {
 
     /// The host functions the prelude builds on, installed on `__kindling` before it runs.
     func installRuntimeFunctions() {
+        if let cell = clock.makeTypedArray(in: global) {
+            Properties.set(global, host, "clock", cell, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
+        }
         // Safety (unowned(unsafe)): these functions only run while JS runs, on an open context its isolate keeps alive.
         defineFunction(on: host, "settle") { [unowned(unsafe) self] context, _, arguments in
             let id = Int(JSValueToNumber(context, arguments[0], nil))
