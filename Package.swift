@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, found through pkg-config; `make` installs the Debian packages.
@@ -46,7 +47,12 @@ let package = Package(
         .target(name: "KindlingStorage", dependencies: ["CSQLite", "KindlingMigrations"]),
         .target(
             name: "KindlingRuntime",
-            dependencies: ["CJavaScriptCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CJavaScriptCore", .product(name: "Logging", package: "swift-log"),
+                // crypto.subtle (WebAPI/Crypto): BoringSSL underneath, vendored by the package.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             plugins: ["EmbedFiles"]
         ),
         // Each binding kind's JavaScript half (e.g. KV/kv-namespace.js) is embedded like the prelude.
@@ -87,6 +93,7 @@ let package = Package(
             dependencies: [
                 "Kindling", "KindlingBindings", "KindlingStorage", "CSQLite",
                 "KindlingHTTP", "KindlingRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

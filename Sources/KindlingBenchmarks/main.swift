@@ -1,6 +1,6 @@
 // `make bench`: a release build that prints one line per figure. Raw baselines and our figures
 // are measured in the same run, since these machines are noisy; compare ratios, not absolutes.
-// `make bench ONLY=storage` (or runtime, http, dispatch) runs one group; a second word runs one
+// `make bench ONLY=storage` (or runtime, crypto, http, dispatch) runs one group; a second word runs one
 // figure of it (`ONLY="dispatch counter"`), which is handy under a profiler.
 
 let only = CommandLine.arguments.dropFirst().first
@@ -15,6 +15,9 @@ if wants("storage") {
 }
 if wants("runtime") {
     try await RuntimeBenchmarks.run()
+}
+if wants("crypto") {
+    try await CryptoBenchmarks.run()
 }
 var bareHTTP: HTTPBenchmarks.Measurement? = nil
 if wants("http") || (wants("dispatch") && wantsFigure("http")) {

@@ -63,6 +63,7 @@ extension ScriptContext {
             }
             return target
         }
+        installCryptoFunctions()
     }
 
     /// Writes one `console` line to the isolate's logger.

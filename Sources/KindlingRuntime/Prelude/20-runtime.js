@@ -202,6 +202,10 @@
       }
       return host.randomFill(array);
     }
+    // SubtleCrypto is a deferred Web API (1d4-crypto-subtle.js); reading the internal object loads that group.
+    get subtle() {
+      return globalThis[Symbol.for("kindling.internal")].subtle;
+    }
     randomUUID() {
       const bytes = host.randomFill(new Uint8Array(16));
       bytes[6] = (bytes[6] & 0x0f) | 0x40;

@@ -49,6 +49,9 @@
     Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
 
   host.getInternal = () => internal;
+  // crypto.subtle's primitives (WebAPI/Crypto), for the deferred 1d-crypto-*.js files, which run after __kindling
+  // is gone.
+  internal.cryptoNative = host.cryptoNative;
 
   // --- env and ctx ---------------------------------------------------------------------------------------------
   let currentEnv = {};

@@ -1,0 +1,208 @@
+import KindlingRuntime
+import Testing
+
+/// JS helpers for the crypto suites: `hex(buffer)`, `bytes(hexString)`, `utf8(string)`, and `subtle`.
+let cryptoHelpers = """
+    const subtle = crypto.subtle;
+    const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+    const bytes = (text) => Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+    const utf8 = (text) => new TextEncoder().encode(text);
+
+    """
+
+/// Evaluates `source` after ``cryptoHelpers`` and returns the JSON of its (awaited) value.
+func evaluateCrypto(_ source: String) async throws -> String {
+    try await evaluateWebAPI(cryptoHelpers + source)
+}
+
+@Suite("crypto.subtle: known answers")
+struct CryptoSubtleTests {
+    @Test("digest: FIPS 180 \"abc\" for SHA-1/256/384/512, and MD5 as Workers allows")
+    func digests() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => Promise.all(["SHA-1", "sha-256", { name: "SHA-384" }, "SHA-512", "MD5"]
+              .map(async (name) => hex(await subtle.digest(name, utf8("abc"))))))()
+            """)
+        #expect(
+            result == """
+                ["a9993e364706816aba3e25717850c26c9cd0d89d",\
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",\
+                "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7",\
+                "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",\
+                "900150983cd24fb0d6963f7d28e17f72"]
+                """)
+    }
+
+    @Test("digest reads a view's own bytes (offset and length) and an ArrayBuffer, and gives a new ArrayBuffer")
+    func digestViews() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const whole = utf8("xxabcxx");
+              const view = new DataView(whole.buffer, 2, 3);
+              const out = await subtle.digest("SHA-256", view);
+              return [hex(out) === hex(await subtle.digest("SHA-256", utf8("abc").buffer)), out instanceof ArrayBuffer,
+                hex(await subtle.digest("SHA-256", new Uint8Array(0)))];
+            })()
+            """)
+        #expect(result == #"[true,true,"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]"#)
+    }
+
+    @Test("HMAC-SHA-256: RFC 4231 test cases 1 and 2, verify, and a tampered MAC")
+    func hmac() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const key1 = await subtle.importKey("raw", new Uint8Array(20).fill(0x0b), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+              const key2 = await subtle.importKey("raw", utf8("Jefe"), { name: "HMAC", hash: { name: "SHA-256" } }, false, ["sign", "verify"]);
+              const mac = await subtle.sign("HMAC", key1, utf8("Hi There"));
+              const tampered = new Uint8Array(mac).slice(); tampered[0] ^= 1;
+              return [hex(mac), hex(await subtle.sign({ name: "HMAC" }, key2, utf8("what do ya want for nothing?"))),
+                await subtle.verify("HMAC", key1, mac, utf8("Hi There")), await subtle.verify("HMAC", key1, tampered, utf8("Hi There")),
+                key1.algorithm.name, key1.algorithm.hash.name, key1.algorithm.length, key1.type, key1.extractable, key1.usages];
+            })()
+            """)
+        #expect(
+            result == """
+                ["b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",\
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",\
+                true,false,"HMAC","SHA-256",160,"secret",false,["sign","verify"]]
+                """)
+    }
+
+    @Test("Ed25519: RFC 8032 §7.1 tests 1 and 2 sign to the published signatures and verify; NODE-ED25519 too")
+    func ed25519() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const cases = [
+                ["9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", ""],
+                ["4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72"],
+              ];
+              const out = [];
+              for (const [seed, pub, message] of cases) {
+                const jwk = { kty: "OKP", crv: "Ed25519", d: bytes(seed).toBase64({ alphabet: "base64url", omitPadding: true }),
+                  x: bytes(pub).toBase64({ alphabet: "base64url", omitPadding: true }) };
+                const privateKey = await subtle.importKey("jwk", jwk, "Ed25519", true, ["sign"]);
+                const publicKey = await subtle.importKey("raw", bytes(pub), { name: "Ed25519" }, true, ["verify"]);
+                const signature = await subtle.sign("Ed25519", privateKey, bytes(message));
+                out.push(hex(signature), await subtle.verify("Ed25519", publicKey, signature, bytes(message)),
+                  await subtle.verify("Ed25519", publicKey, signature, utf8("other")));
+              }
+              const node = await subtle.importKey("raw", bytes(cases[0][1]), { name: "NODE-ED25519", namedCurve: "NODE-ED25519" }, false, ["verify"]);
+              out.push(await subtle.verify("NODE-ED25519", node, bytes(out[0]), new Uint8Array(0)), node.algorithm);
+              return out;
+            })()
+            """)
+        #expect(
+            result == """
+                ["e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",\
+                true,false,\
+                "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",\
+                true,false,true,{"name":"NODE-ED25519","namedCurve":"NODE-ED25519"}]
+                """)
+    }
+
+    @Test("HKDF-SHA-256: RFC 5869 test case 1, through deriveBits and deriveKey")
+    func hkdf() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const ikm = await subtle.importKey("raw", new Uint8Array(22).fill(0x0b), "HKDF", false, ["deriveBits", "deriveKey"]);
+              const params = { name: "HKDF", hash: "SHA-256", salt: bytes("000102030405060708090a0b0c"), info: bytes("f0f1f2f3f4f5f6f7f8f9") };
+              const okm = await subtle.deriveBits(params, ikm, 42 * 8);
+              const aes = await subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, true, ["encrypt"]);
+              return [hex(okm), hex(await subtle.exportKey("raw", aes)), aes.algorithm];
+            })()
+            """)
+        #expect(
+            result == """
+                ["3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",\
+                "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf",{"name":"AES-GCM","length":256}]
+                """)
+    }
+
+    @Test("PBKDF2: RFC 7914 §11 SHA-256 vectors and RFC 6070 test 1 (SHA-1)")
+    func pbkdf2() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const derive = async (password, salt, iterations, hash, bits) => hex(await subtle.deriveBits(
+                { name: "PBKDF2", hash, salt: utf8(salt), iterations },
+                await subtle.importKey("raw", utf8(password), { name: "PBKDF2" }, false, ["deriveBits"]), bits));
+              return [await derive("passwd", "salt", 1, "SHA-256", 512), await derive("Password", "NaCl", 80000, "SHA-256", 512),
+                await derive("password", "salt", 1, "SHA-1", 160)];
+            })()
+            """)
+        #expect(
+            result == """
+                ["55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783",\
+                "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d",\
+                "0c60c80f961f0e71f3a9b524af6012062fe037a6"]
+                """)
+    }
+
+    @Test("AES-GCM: GCM spec test case 4 (with additional data), a shorter tag, and a tampered ciphertext")
+    func aesGCM() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const key = await subtle.importKey("raw", bytes("feffe9928665731c6d6a8f9467308308"), "AES-GCM", false, ["encrypt", "decrypt"]);
+              const params = { name: "AES-GCM", iv: bytes("cafebabefacedbaddecaf888"), additionalData: bytes("feedfacedeadbeeffeedfacedeadbeefabaddad2") };
+              const plain = bytes("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+              const sealed = await subtle.encrypt(params, key, plain);
+              const opened = await subtle.decrypt(params, key, sealed);
+              const short = await subtle.encrypt({ ...params, tagLength: 96 }, key, plain);
+              const tampered = new Uint8Array(sealed).slice(); tampered[3] ^= 1;
+              return [hex(sealed), hex(opened) === hex(plain), hex(short) === hex(sealed).slice(0, -8),
+                await rejected(() => subtle.decrypt(params, key, tampered))];
+            })()
+            """)
+        #expect(
+            result == """
+                ["42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e0915bc94fbc3221a5db94fae95ae7121a47",\
+                true,true,"OperationError: Decryption failed. This could be due to a ciphertext authentication failure, bad padding, \
+                incorrect CryptoKey, or another algorithm-specific reason. Input length was 60, output length expected to be 60 for AES-GCM"]
+                """)
+    }
+
+    @Test("AES-CBC: NIST SP 800-38A F.2.1 block, PKCS #7 padding and a bad-padding failure")
+    func aesCBC() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const key = await subtle.importKey("raw", bytes("2b7e151628aed2a6abf7158809cf4f3c"), { name: "AES-CBC" }, true, ["encrypt", "decrypt"]);
+              const params = { name: "AES-CBC", iv: bytes("000102030405060708090a0b0c0d0e0f") };
+              const sealed = new Uint8Array(await subtle.encrypt(params, key, bytes("6bc1bee22e409f96e93d7e117393172a")));
+              const opened = await subtle.decrypt(params, key, sealed);
+              const wrongKey = await subtle.importKey("raw", new Uint8Array(16), "AES-CBC", false, ["decrypt"]);
+              return [hex(sealed.subarray(0, 16)), sealed.length, hex(opened), (await rejected(() => subtle.decrypt(params, wrongKey, sealed))).split(".")[0]];
+            })()
+            """)
+        #expect(result == #"["7649abac8119b246cee98e9b12e9197d",32,"6bc1bee22e409f96e93d7e117393172a","OperationError: Decryption failed"]"#)
+    }
+
+    @Test("RSASSA-PKCS1-v1_5: verifies OpenSSL's signature, reproduces it from the PKCS #8 key, rejects a tampered one")
+    func rsa() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+              const publicKey = await subtle.importKey("spki", Uint8Array.fromBase64("\(CryptoTestVectors.rsaSPKI)"), algorithm, true, ["verify"]);
+              const privateKey = await subtle.importKey("pkcs8", Uint8Array.fromBase64("\(CryptoTestVectors.rsaPKCS8)"), algorithm, true, ["sign"]);
+              const known = bytes("\(CryptoTestVectors.rsaSignature)");
+              const tampered = known.slice(); tampered[10] ^= 1;
+              const jwk = await subtle.exportKey("jwk", privateKey);
+              const again = await subtle.importKey("jwk", jwk, algorithm, false, ["sign"]);
+              return [await subtle.verify("RSASSA-PKCS1-v1_5", publicKey, known, utf8("kindling")),
+                hex(await subtle.sign("RSASSA-PKCS1-v1_5", privateKey, utf8("kindling"))) === hex(known),
+                await subtle.verify("RSASSA-PKCS1-v1_5", publicKey, tampered, utf8("kindling")),
+                hex(await subtle.sign("RSASSA-PKCS1-v1_5", again, utf8("kindling"))) === hex(known),
+                publicKey.algorithm.modulusLength, Array.from(publicKey.algorithm.publicExponent), jwk.alg, jwk.kty, jwk.e,
+                hex(await subtle.exportKey("spki", publicKey)) === hex(Uint8Array.fromBase64("\(CryptoTestVectors.rsaSPKI)"))];
+            })()
+            """)
+        #expect(result == #"[true,true,false,true,2048,[1,0,1],"RS256","RSA","AQAB",true]"#)
+    }
+}
