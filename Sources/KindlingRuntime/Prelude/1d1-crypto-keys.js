@@ -11,7 +11,7 @@
 
   // ---------------------------------------------------------------- errors
   const domNames = new Set(["OperationError", "DataError", "NotSupportedError", "InvalidAccessError", "SyntaxError"]);
-  const domError = (name, message) => new DOMException(message, name);
+  const domError = internal.domException;
   crypto.domError = domError;
   // Swift reports a DOMException as an error carrying its name; turn it into the real thing.
   crypto.call = function (...args) {
