@@ -7,6 +7,7 @@ final class RawSQLite {
     private var db: OpaquePointer?
     private var select: OpaquePointer?
     private var insert: OpaquePointer?
+    private var upsert: OpaquePointer?
     private var begin: OpaquePointer?
     private var commit: OpaquePointer?
 
@@ -19,11 +20,15 @@ final class RawSQLite {
         begin = prepare("BEGIN IMMEDIATE")
         commit = prepare("COMMIT")
         insert = prepare("INSERT INTO entries (key, value, expiration, metadata) VALUES (?1, ?2, NULL, NULL)")
+        upsert = prepare(
+            "INSERT INTO entries (key, value, expiration, metadata) VALUES (?1, ?2, NULL, NULL) "
+                + "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     }
 
     deinit {
         sqlite3_finalize(select)
         sqlite3_finalize(insert)
+        sqlite3_finalize(upsert)
         sqlite3_finalize(begin)
         sqlite3_finalize(commit)
         sqlite3_close(db)
@@ -47,6 +52,17 @@ final class RawSQLite {
             _ = sqlite3_bind_blob(insert, 2, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT)
         }
         step(insert)
+        step(commit)
+    }
+
+    /// A single-row insert-or-replace in its own transaction (a KV put over an existing key).
+    func overwrite(_ key: String, _ value: [UInt8]) {
+        step(begin)
+        sqlite3_bind_text(upsert, 1, key, -1, SQLITE_TRANSIENT)
+        value.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob(upsert, 2, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT)
+        }
+        step(upsert)
         step(commit)
     }
 
