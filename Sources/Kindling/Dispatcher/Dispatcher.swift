@@ -32,18 +32,21 @@ final class Dispatcher: Sendable {
     }
 
     /// Sends a request to the worker its URL routes to.
-    func fetch(routing request: KindlingRuntime.WorkerRequest) async throws -> KindlingRuntime.WorkerResponse {
-        try await fetch(request, worker: routes.worker(for: request.url), entrypoint: nil)
+    /// - Parameter inline: as ``Worker/fetch(_:entrypoint:inline:)``.
+    func fetch(routing request: KindlingRuntime.WorkerRequest, inline: Bool = false) async throws
+        -> KindlingRuntime.WorkerResponse
+    {
+        try await fetch(request, worker: routes.worker(for: request.url), entrypoint: nil, inline: inline)
     }
 
     /// Sends a request to worker `name` (its `entrypoint` export, or the default one).
-    func fetch(_ request: KindlingRuntime.WorkerRequest, worker name: String, entrypoint: String?) async throws
-        -> KindlingRuntime.WorkerResponse
-    {
+    func fetch(
+        _ request: KindlingRuntime.WorkerRequest, worker name: String, entrypoint: String?, inline: Bool = false
+    ) async throws -> KindlingRuntime.WorkerResponse {
         guard let worker = workers.withLock({ $0[name] }) else {
             throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
         }
-        return try await worker.fetch(request, entrypoint: entrypoint)
+        return try await worker.fetch(request, entrypoint: entrypoint, inline: inline)
     }
 
     /// Runs the `scheduled` handler of the worker `url` routes to.

@@ -80,8 +80,16 @@ final class Worker: Sendable {
     }
 
     /// Delivers a request to the worker's `fetch` handler (of `entrypoint`, or the default export).
-    func fetch(_ request: KindlingRuntime.WorkerRequest, entrypoint: String?) async throws -> KindlingRuntime.WorkerResponse {
-        try await isolate.fetch(request, export: entrypoint ?? "default")
+    ///
+    /// - Parameter inline: Whether the calling thread may run the handler itself when the isolate is
+    ///   idle (a task awaiting the answer: it saves both thread switches of the round trip).
+    func fetch(_ request: KindlingRuntime.WorkerRequest, entrypoint: String?, inline: Bool = false) async throws
+        -> KindlingRuntime.WorkerResponse
+    {
+        guard inline else { return try await isolate.fetch(request, export: entrypoint ?? "default") }
+        return try await withCheckedThrowingContinuation { continuation in
+            isolate.fetch(request, export: entrypoint ?? "default", inline: true) { continuation.resume(with: $0) }
+        }
     }
 
     /// Delivers a cron trigger to the worker's `scheduled` handler.

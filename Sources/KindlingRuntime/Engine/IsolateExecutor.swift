@@ -90,14 +90,17 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         isCurrent
     }
 
-    /// Runs `body` at once on the calling thread, as this executor's thread, when the caller is itself an isolate's
-    /// thread and this executor is idle (nothing running, nothing queued); otherwise queues it like ``execute(_:)``.
+    /// Runs `body` at once on the calling thread, as this executor's thread, when this executor is idle (nothing
+    /// running, nothing queued) and the caller may run JavaScript; otherwise queues it like ``execute(_:)``.
     ///
-    /// Only isolate threads borrow: a thread of the cooperative pool or of an event loop must never run JavaScript,
-    /// which may hold it for the whole CPU budget. Work queued for this executor while it is borrowed waits for the
-    /// borrower to finish, so order is kept.
-    func executeInline(_ body: @escaping @Sendable () -> Void) {
-        guard Self.onIsolateThread else { return execute(body) }
+    /// Isolate threads may always borrow. Other threads only when the caller says so (`fromAnyThread`): a Swift
+    /// task that awaits the answer anyway (``WorkerIsolate/fetch(_:export:inline:completion:)``) — never an event
+    /// loop, whose other connections would wait. While it borrows, the thread counts as an isolate thread, so the
+    /// service calls the work makes to other idle isolates run inline too. Work queued for this executor while it
+    /// is borrowed waits for the borrower to finish, so order is kept.
+    func executeInline(fromAnyThread: Bool = false, _ body: @escaping @Sendable () -> Void) {
+        let onIsolateThread = Self.onIsolateThread
+        guard onIsolateThread || fromAnyThread else { return execute(body) }
         condition.lock()
         guard running, !processing, !borrowed, pending.isEmpty else {
             condition.unlock()
@@ -106,7 +109,9 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         borrowed = true
         owner.store(UInt(pthread_self()), ordering: .relaxed)
         condition.unlock()
+        if !onIsolateThread { pthread_setspecific(isolateThreadKey, UnsafeRawPointer(bitPattern: 1)) }
         body()
+        if !onIsolateThread { pthread_setspecific(isolateThreadKey, nil) }
         condition.lock()
         owner.store(threadID, ordering: .relaxed)
         borrowed = false

@@ -87,13 +87,19 @@ extension WorkerIsolate {
     ///
     /// For callers on another isolate's thread (a service binding), this saves the two thread hops
     /// an async call makes through the cooperative pool; and when this isolate is idle, the caller's
-    /// thread runs the handler itself (``IsolateExecutor/executeInline(_:)``), so a handler that
-    /// answers without waiting on I/O completes before this returns, with no thread switch at all.
+    /// thread runs the handler itself (``IsolateExecutor/executeInline(fromAnyThread:_:)``), so a
+    /// handler that answers without waiting on I/O completes before this returns, with no thread
+    /// switch at all.
+    ///
+    /// - Parameter inline: Whether any calling thread may run the handler itself when the isolate is
+    ///   idle, not only an isolate's thread. For a Swift task that awaits the answer anyway (it saves
+    ///   both thread switches of the round trip); never for an event loop, whose other connections
+    ///   would wait while the handler runs.
     public nonisolated func fetch(
-        _ request: WorkerRequest, export name: String = "default",
+        _ request: WorkerRequest, export name: String = "default", inline: Bool = false,
         completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
     ) {
-        executor.executeInline { [self] in
+        executor.executeInline(fromAnyThread: inline) { [self] in
             self.assumeIsolated { isolate in
                 do {
                     try isolate.checkOpen()
