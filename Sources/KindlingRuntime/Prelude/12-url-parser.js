@@ -573,6 +573,6 @@
   internal.urlParser = {
     basicParse, parseString, serializeURL, serializeOrigin, serializePath, toUSV, hasOpaquePath,
     cannotHaveCredentialsOrPort, stripTrailingSpacesFromOpaquePath, percentEncode,
-    states: { SCHEME_START, HOST, HOSTNAME, PORT, PATH_START, QUERY, FRAGMENT },
+    states: { SCHEME_START, HOST, HOSTNAME, PORT, PATH_START, OPAQUE_PATH, QUERY, FRAGMENT },
   };
 })();
