@@ -56,4 +56,41 @@ struct BlobTests {
     func invalid(source: String, expected: String) async throws {
         #expect(try await evaluateWebAPI(source) == jsString(expected))
     }
+
+    @Test("slice clamps start and end as [Clamp] long long: negatives count from the end, NaN is 0, Infinity the size")
+    func sliceEdges() async throws {
+        let result = try await evaluateWebAPI(
+            """
+            (async () => {
+              const b = new Blob(["0123456789"], { type: "text/plain" });
+              const t = (...args) => b.slice(...args).text();
+              return [await t(-4, -1), await t(-100, 3), await t(7, 100), await t(NaN, 2), await t(2, Infinity), await t(-Infinity, 1),
+                await t(1.9, 3.9), await t("2", "4"), await t(undefined, 2), b.slice(0, 1).type, b.slice(0, 1, "A/B").type,
+                b.slice(0, 1, "a\\u00e9").type, b.slice(3, 3).size, await b.slice(2, 8).slice(-2).text()];
+            })()
+            """)
+        #expect(result == #"["678","012","789","01","23456789","0","12","23","01","","a/b","",0,"67"]"#)
+    }
+
+    @Test("text() decodes UTF-8 dropping a leading BOM and replacing bad bytes; bytes() and arrayBuffer() copy")
+    func reading() async throws {
+        let result = try await evaluateWebAPI(
+            """
+            (async () => {
+              const b = new Blob([new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69, 0xff])]);
+              const one = await b.bytes();
+              one[0] = 0;
+              const buffer = await b.arrayBuffer();
+              const points = (text) => Array.from(text, (c) => c.codePointAt(0));
+              return [points(await b.text()), Array.from(await b.bytes()).slice(0, 3), buffer instanceof ArrayBuffer, buffer.byteLength,
+                points(await new Blob(["\\ud800x"]).text())];
+            })()
+            """)
+        #expect(result == "[[104,105,65533],[239,187,191],true,6,[65533,120]]")
+    }
+
+    @Test("a File's lastModified defaults to the frozen clock's now")
+    func lastModifiedDefault() async throws {
+        #expect(try await evaluateWebAPI("new File([], \"f\").lastModified === Date.now()") == "true")
+    }
 }

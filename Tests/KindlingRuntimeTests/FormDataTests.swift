@@ -154,4 +154,42 @@ struct FormDataTests {
     func invalid(source: String, expected: String) async throws {
         #expect(try await evaluateWebAPI(source) == jsString(expected))
     }
+
+    @Test("serialisation normalises line breaks to CRLF in names and string values and escapes names and filenames")
+    func serialisationEdgeCases() async throws {
+        let result = try await evaluateWebAPI(
+            #"""
+            (async () => {
+              const f = new FormData();
+              f.append("lone\rcr", "a\rb\nc\r\nd");
+              f.append("file", new File(["x"], "we\"ird\r\nname.bin"));
+              f.append("blob", new Blob(["y"]));
+              const text = await new Request("https://a/", { method: "POST", body: f }).text();
+              return text.replace(/--[0-9a-f]{32}/g, "--B").split("\r\n");
+            })()
+            """#)
+        #expect(
+            result
+                == #"["--B","Content-Disposition: form-data; name=\"lone%0D%0Acr\"","","a","b","c","d","--B","Content-Disposition: form-data; name=\"file\"; filename=\"we%22ird%0D%0Aname.bin\"","Content-Type: application/octet-stream","","x","--B","Content-Disposition: form-data; name=\"blob\"; filename=\"blob\"","Content-Type: application/octet-stream","","y","--B--",""]"#
+        )
+    }
+
+    @Test("request.formData() and response.formData() give Files with their filename, type and bytes")
+    func filesRoundTrip() async throws {
+        let result = try await evaluateWebAPI(
+            """
+            (async () => {
+              const f = new FormData();
+              f.append("doc", new File([new Uint8Array([0, 255, 10, 13])], "d.bin", { type: "Application/X-Thing" }));
+              f.append("note", "héllo");
+              const request = new Request("https://a/", { method: "POST", body: f });
+              const parsed = await request.formData();
+              const doc = parsed.get("doc");
+              const again = await new Response(parsed).formData();
+              return [request.headers.get("content-type").startsWith("multipart/form-data; boundary="), doc instanceof File,
+                doc.name, doc.type, Array.from(await doc.bytes()), parsed.get("note"), again.get("doc").name, again.get("note")];
+            })()
+            """)
+        #expect(result == #"[true,true,"d.bin","application/x-thing",[0,255,10,13],"héllo","d.bin","héllo"]"#)
+    }
 }
