@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; `make` installs the Debian packages.
@@ -57,11 +58,22 @@ let package = Package(
         ),
         // Each binding kind's JavaScript half (e.g. KV/kv-namespace.js) is embedded like the prelude.
         .target(name: "KindlingBindings", dependencies: ["KindlingStorage", "KindlingRuntime"], plugins: ["EmbedFiles"]),
+        // A worker's global fetch() to the network, over AsyncHTTPClient (kept out of KindlingRuntime).
+        .target(
+            name: "KindlingFetch",
+            dependencies: [
+                "KindlingRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The public API: a Kindling instance, its workers, the dispatcher and router.
         .target(
             name: "Kindling",
             dependencies: [
-                "KindlingBindings", "KindlingStorage", "KindlingRuntime", "KindlingHTTP",
+                "KindlingBindings", "KindlingStorage", "KindlingRuntime", "KindlingHTTP", "KindlingFetch",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,7 +104,7 @@ let package = Package(
             name: "KindlingBenchmarks",
             dependencies: [
                 "Kindling", "KindlingBindings", "KindlingStorage", "CSQLite",
-                "KindlingHTTP", "KindlingRuntime",
+                "KindlingHTTP", "KindlingRuntime", "KindlingFetch",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,6 +137,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "KindlingFetchTests",
+            dependencies: [
+                "KindlingFetch", "KindlingRuntime", "KindlingHTTP", "Kindling",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

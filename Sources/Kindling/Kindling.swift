@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import KindlingBindings
+import KindlingFetch
 import KindlingHTTP
 import NIOCore
 import KindlingRuntime
@@ -24,6 +25,8 @@ public final class Kindling: Sendable {
     private let kv: KVService
     private let server: HTTPServer?
     private let scheduler: CronScheduler?
+    /// Every worker's global `fetch()`: one HTTP client (and connection pool) per instance, closed by dispose().
+    private let network: NetworkFetcher
     private let disposed = Mutex(false)
     /// Where the HTTP server listens (`http://127.0.0.1:8787`), or `nil` when ``KindlingOptions/port``
     /// was `nil`. With port 0, this names the port the system picked.
@@ -63,10 +66,14 @@ public final class Kindling: Sendable {
             send: { target, request in try await dispatcher.send(target, request) },
             sendDirectly: { target, request, completion in dispatcher.send(target, request, completion: completion) }
         )
+        // fetch() goes to the network even for a URL that a route of another worker matches, as in Miniflare:
+        // workers reach each other through service bindings only.
+        let network = NetworkFetcher()
         var started: [Worker] = []
         do {
             for (worker, code) in zip(options.workers, code) {
-                let running = try await Worker.start(worker, code: code, bindings: bindings, logger: logger)
+                let running = try await Worker.start(
+                    worker, code: code, bindings: bindings, network: network, logger: logger)
                 started.append(running)
                 dispatcher.add(running)
             }
@@ -90,10 +97,12 @@ public final class Kindling: Sendable {
             }
         } catch {
             for worker in started { await worker.shutdown() }
+            await network.shutdown()
             for persistence in persistences { persistence.shutdown() }
             throw error
         }
         self.dispatcher = dispatcher
+        self.network = network
         // Last, once nothing can fail: the first trigger may fire within the minute.
         scheduler?.start()
         self.persistences = persistences
@@ -165,8 +174,8 @@ public final class Kindling: Sendable {
         return try kv.namespace(name)
     }
 
-    /// Stops the HTTP server, waits for every worker's `ctx.waitUntil` work, stops the workers and
-    /// closes the store (deleting a temporary one). Safe to call twice.
+    /// Stops the HTTP server, waits for every worker's `ctx.waitUntil` work, stops the workers, closes
+    /// their HTTP client and the store (deleting a temporary one). Safe to call twice.
     public func dispose() async {
         let first = disposed.withLock { disposed in
             defer { disposed = true }
@@ -181,6 +190,7 @@ public final class Kindling: Sendable {
         for worker in workers { await worker.waitUntilSettled() }
         _ = dispatcher.removeAll()
         for worker in workers { await worker.shutdown() }
+        await network.shutdown()
         for persistence in persistences { persistence.shutdown() }
     }
 

@@ -40,14 +40,15 @@ final class Worker: Sendable {
         }
     }
 
-    /// Starts an isolate, gives it the worker's bindings and loads its code.
+    /// Starts an isolate whose `fetch()` goes to `network`, gives it the worker's bindings and loads its code.
     /// - Throws: ``KindlingError`` `.workerFailed` naming the worker when its top-level code throws
     ///   or a binding cannot be made.
-    static func start(_ options: WorkerOptions, code: Code, bindings: BindingFactory, logger: Logger) async throws
-        -> Worker
-    {
+    static func start(
+        _ options: WorkerOptions, code: Code, bindings: BindingFactory, network: any OutboundFetcher, logger: Logger
+    ) async throws -> Worker {
         do {
-            let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: options.name, logger: logger))
+            let isolate = try await WorkerIsolate(
+                configuration: IsolateConfiguration(name: options.name, logger: logger, outbound: network))
             do {
                 try await bindings.install(for: options, in: isolate)
                 let exports = try await isolate.load(code.bundle)

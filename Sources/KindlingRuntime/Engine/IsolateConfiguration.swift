@@ -24,6 +24,9 @@ public struct IsolateConfiguration: Sendable {
     /// The bindings passed to handlers as `env` (globals for a service-worker script) and exported as `env` from
     /// `cloudflare:workers`; ``WorkerIsolate/setEnvironment(_:)`` replaces them.
     public var environment: [String: ScriptArgument]
+    /// Where the global `fetch()` sends requests; nil (the default) makes every `fetch()` to a URL reject with a
+    /// `TypeError` saying the isolate has no network. Kindling gives each worker its HTTP client (`KindlingFetch`).
+    public var outbound: (any OutboundFetcher)?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -31,13 +34,15 @@ public struct IsolateConfiguration: Sendable {
     ///   - cpuTimeLimit: CPU time per entry into JavaScript; 30 seconds (the platform's default) unless given.
     ///   - logger: the logger for console output; one labelled `kindling.console` unless given.
     ///   - environment: the bindings for `env`.
+    ///   - outbound: where the global `fetch()` sends requests; none unless given.
     public init(
         name: String, cpuTimeLimit: Duration? = .seconds(30), logger: Logger = Logger(label: "kindling.console"),
-        environment: [String: ScriptArgument] = [:]
+        environment: [String: ScriptArgument] = [:], outbound: (any OutboundFetcher)? = nil
     ) {
         self.name = name
         self.cpuTimeLimit = cpuTimeLimit
         self.logger = logger
         self.environment = environment
+        self.outbound = outbound
     }
 }

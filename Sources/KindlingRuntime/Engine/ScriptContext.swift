@@ -100,6 +100,7 @@ final class ScriptContext {
         if let onRejection = internals["unhandledRejection"] {
             JSGlobalContextSetUnhandledRejectionCallback(global, onRejection, nil)
         }
+        if let outbound = configuration.outbound { try installOutbound(outbound) }
         try setEnvironment(configuration.environment)
     }
 

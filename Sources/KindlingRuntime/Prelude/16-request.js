@@ -12,6 +12,7 @@
 //       not copied), cf an object or undefined
 //   internal.requestParts(request) → [method, url, headersJoined, bodyBytes]
 //       bodyBytes: null | Uint8Array | Promise<Uint8Array> (consumes the body)
+//   internal.requestSignal(request) → the AbortSignal given in init (or taken from another Request), or null
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
@@ -177,6 +178,8 @@
       internal.newRequest = (method, url, headers, body, cf, immutable = true) =>
         new Request(NEW_TRUSTED, { method, url, headers, body: body ?? null, cf, immutable });
       internal.requestParts = (r) => [r.#method, r.#url, internal.headersJoined(r.#headers), internal.bodyBytes(r)];
+      // The signal as given (null when none): the getter would make a never-aborting one.
+      internal.requestSignal = (r) => r.#signal;
     }
 
     get method() {

@@ -1,0 +1,130 @@
+// Kindling prelude: the global fetch() (Fetch Standard §5.6 "fetch method"), as workerd's fetchImpl
+// does it, and the request loop it shares with service bindings (KindlingBindings' fetcher.js).
+//
+// - A Request is built first (new Request(input, init)), so its errors and taking over input's body
+//   happen before anything is sent, and the promise rejects rather than fetch() throwing.
+// - fetch() sends only http: and https: URLs; anything else rejects with workerd's
+//   "Fetch API cannot load: <url>" TypeError. Neither the server nor the Response sees the fragment.
+// - Redirects are followed here, not by the HTTP client below, so a binding and the network behave
+//   alike: at most 20; 301/302 turn a POST into a body-less GET and 303 turns anything but HEAD into
+//   one; Authorization does not follow a redirect to another origin; "manual" returns the 3xx as it
+//   came (Location and all). The Response's url is the last URL and `redirected` says whether there
+//   were several. (redirect: "error" never gets here: Request refuses it, with workerd's wording.)
+// - An AbortSignal rejects the fetch with its reason when it is aborted before the request or while
+//   the exchange is in flight, and cancels the exchange in Swift.
+// - HEAD and null-body statuses (101, 103, 204, 205, 304) give a null body; headers are immutable.
+//
+// Internal API:
+//   internal.outbound = { fetch(method, url, headers, body, id) → Promise<answer>, cancel(id) }
+//       set by Swift when the isolate has an OutboundFetcher (ScriptContext+Outbound.swift)
+//   internal.fetchVia(host, input, init, network) → Promise<Response>
+//       host.fetch(method, url, [[name, value]], body | undefined, id)
+//           → Promise<{ status, statusText, headers: [[name, value]], body: Uint8Array }>
+//       host.cancel(id), optional: stop exchange `id` (its promise has been rejected already)
+//       network: true for the global fetch (http/https only), false for a service binding (any URL)
+(function () {
+  "use strict";
+  const internal = globalThis[Symbol.for("kindling.internal")];
+
+  // Statuses whose responses have no body (Fetch standard; workerd's isNullBodyStatusCode).
+  const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+  const REDIRECT = new Set([301, 302, 303, 307, 308]);
+  // Fetch standard §4.4 (workerd's MAX_REDIRECT_COUNT).
+  const MAX_REDIRECTS = 20;
+  const NO_NETWORK = "fetch() is not available in this isolate: it was made without an outbound fetcher.";
+  let nextExchange = 1;
+
+  function withoutFragment(url) {
+    const hash = url.indexOf("#");
+    return hash === -1 ? url : url.slice(0, hash);
+  }
+
+  function isHTTP(url) {
+    return url.startsWith("http:") || url.startsWith("https:");
+  }
+
+  function makeResponse(answer, method, urlList) {
+    // Headers from a Swift closure are checked (and lower-cased) by the Headers constructor.
+    const headers = new Headers(answer.headers);
+    const hasBody = method !== "HEAD" && !NULL_BODY.has(answer.status);
+    return internal.newResponse(
+      answer.status,
+      answer.statusText,
+      internal.headersFlat(headers).slice(),
+      hasBody ? answer.body : null,
+      true, // immutable headers, as on a fetched response
+      urlList,
+    );
+  }
+
+  // One exchange through `host`, rejected with the signal's reason (and cancelled) if it aborts first.
+  function exchange(host, signal, method, url, headers, body) {
+    const id = nextExchange++;
+    const answer = host.fetch(method, url, headers, body, id);
+    if (signal === null) return answer;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (typeof host.cancel === "function") host.cancel(id);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      answer.then(
+        (value) => { signal.removeEventListener("abort", onAbort); resolve(value); },
+        (error) => { signal.removeEventListener("abort", onAbort); reject(error); },
+      );
+    });
+  }
+
+  async function fetchVia(host, input, init, network) {
+    const request = new Request(input, init);
+    const signal = internal.requestSignal(request);
+    if (signal !== null && signal.aborted) throw signal.reason;
+    if (network && !isHTTP(request.url)) throw new TypeError(`Fetch API cannot load: ${request.url}`);
+    let method = request.method;
+    let headers = [...request.headers];
+    let body = internal.bodyBytes(request);
+    if (body instanceof Promise) body = await body;
+    if (body === null) body = undefined;
+    // As in workerd, neither the callee nor the Response sees the URL's fragment.
+    const urlList = [withoutFragment(request.url)];
+    for (;;) {
+      if (signal !== null && signal.aborted) throw signal.reason;
+      const url = urlList[urlList.length - 1];
+      const answer = await exchange(host, signal, method, url, headers, body);
+      const location = REDIRECT.has(answer.status) && request.redirect === "follow"
+        ? new Headers(answer.headers).get("location")
+        : null;
+      if (location === null) return makeResponse(answer, method, urlList);
+      let next;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new TypeError("Invalid Location header; unable to follow redirect.");
+      }
+      if (urlList.length - 1 >= MAX_REDIRECTS) throw new TypeError("Too many redirects.");
+      if (network && !isHTTP(next.href)) throw new TypeError(`Fetch API cannot load: ${next.href}`);
+      // The Authorization header does not follow a redirect to another origin.
+      if (next.origin !== new URL(url).origin) headers = headers.filter(([name]) => name !== "authorization");
+      urlList.push(withoutFragment(next.href));
+      if (((answer.status === 301 || answer.status === 302) && method === "POST") ||
+          (answer.status === 303 && method !== "HEAD")) {
+        method = "GET";
+        body = undefined;
+      }
+    }
+  }
+  internal.fetchVia = fetchVia;
+
+  const refused = { fetch: () => Promise.reject(new TypeError(NO_NETWORK)) };
+
+  // A function, not a method: `fetch` works unbound (`const f = fetch; f(url)`), as on the platform.
+  function fetch(input, init = undefined) {
+    try {
+      internal.argCount(arguments.length, 1, "Failed to execute 'fetch' on 'ServiceWorkerGlobalScope'");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return fetchVia(internal.outbound ?? refused, input, init, true);
+  }
+  internal.defineGlobal("fetch", fetch);
+})();
