@@ -1,6 +1,6 @@
 // `make bench`: a release build that prints one line per figure. Raw baselines and our figures
 // are measured in the same run, since these machines are noisy; compare ratios, not absolutes.
-// `make bench ONLY=storage` (or runtime, crypto, http, dispatch) runs one group; a second word runs one
+// `make bench ONLY=storage` (or runtime, crypto, fetch, http, dispatch) runs one group; a second word runs one
 // figure of it (`ONLY="dispatch counter"`), which is handy under a profiler.
 
 let only = CommandLine.arguments.dropFirst().first
@@ -18,6 +18,9 @@ if wants("runtime") {
 }
 if wants("crypto") {
     try await CryptoBenchmarks.run()
+}
+if wants("fetch") {
+    try await FetchBenchmarks.run()
 }
 var bareHTTP: HTTPBenchmarks.Measurement? = nil
 if wants("http") || (wants("dispatch") && wantsFigure("http")) {

@@ -104,7 +104,7 @@ struct FetchTests {
                 try { await fetch(`${ORIGIN}/echo`, { signal: other.signal }); } catch (e) { same = e === reason; }
                 return [plain, same];
                 """, origin: origin)
-            #expect(result == #"["AbortError: The operation was aborted.",true]"#)
+            #expect(result == #"["AbortError: The operation was aborted",true]"#)
             #expect(origin.paths.isEmpty)
         }
     }
@@ -120,7 +120,7 @@ struct FetchTests {
                 controller.abort();
                 return await outcome(pending);
                 """, origin: origin)
-            #expect(result == #""AbortError: The operation was aborted.""#)
+            #expect(result == #""AbortError: The operation was aborted""#)
             await origin.hangEnded.wait()
         }
     }

@@ -63,21 +63,23 @@
     const answer = host.fetch(method, url, headers, body, id);
     if (signal === null) return answer;
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
+      // An internal abort step (1b-abort.js), so it runs before the signal's event listeners and unseen by them.
+      const remove = internal.addAbortAlgorithm(signal, () => {
         if (typeof host.cancel === "function") host.cancel(id);
         reject(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
+      });
       answer.then(
-        (value) => { signal.removeEventListener("abort", onAbort); resolve(value); },
-        (error) => { signal.removeEventListener("abort", onAbort); reject(error); },
+        (value) => { remove(); resolve(value); },
+        (error) => { remove(); reject(error); },
       );
     });
   }
 
   async function fetchVia(host, input, init, network) {
     const request = new Request(input, init);
-    const signal = internal.requestSignal(request);
+    // Only a real AbortSignal can abort (workerd refuses anything else in RequestInit).
+    const given = internal.requestSignal(request);
+    const signal = given !== null && internal.isAbortSignal(given) ? given : null;
     if (signal !== null && signal.aborted) throw signal.reason;
     if (network && !isHTTP(request.url)) throw new TypeError(`Fetch API cannot load: ${request.url}`);
     let method = request.method;

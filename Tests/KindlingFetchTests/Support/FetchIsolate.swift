@@ -2,26 +2,11 @@ import KindlingFetch
 import KindlingRuntime
 
 /// JS the fetch suites share: `outcome(promise)`, which gives `"Name: message"` of what the promise rejects with, or
-/// `"no error"`; and, while the runtime has no `AbortController` of its own yet (the events work brings it), a
-/// stand-in with the platform's default reason, used only when the global is missing.
+/// `"no error"`.
 private let helpers = """
     globalThis.outcome = async (promise) => {
       try { await promise; return "no error"; } catch (e) { return `${e.name}: ${e.message}`; }
     };
-    if (typeof globalThis.AbortController !== "function") {
-      globalThis.AbortController = class {
-        signal = {
-          aborted: false, reason: undefined, listeners: [],
-          addEventListener(type, listener) { this.listeners.push(listener); },
-          removeEventListener(type, listener) { this.listeners = this.listeners.filter((l) => l !== listener); },
-        };
-        abort(reason = new DOMException("The operation was aborted.", "AbortError")) {
-          if (this.signal.aborted) return;
-          Object.assign(this.signal, { aborted: true, reason });
-          for (const listener of this.signal.listeners) listener();
-        }
-      };
-    }
     """
 
 /// Runs `script` (the body of an async function) in a fresh isolate whose `fetch()` goes to the network through a

@@ -1,0 +1,59 @@
+import Foundation
+import KindlingFetch
+import KindlingHTTP
+import KindlingRuntime
+import NIOCore
+
+/// Issue 5's `fetch` figure: round trips from a worker's global `fetch()` to a hello-world KindlingHTTP server on
+/// 127.0.0.1 in the same process, one at a time and 32 in flight; and, as the baseline, the same exchanges sent by
+/// the worker's ``NetworkFetcher`` from Swift (no JavaScript), so the ratio is what the runtime adds.
+enum FetchBenchmarks {
+    static func run() async throws {
+        print("# fetch (issue 5)")
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), responder: HTTPBenchmarkHelloResponder())
+        let port = try await server.start().port ?? 0
+        let url = "http://127.0.0.1:\(port)/"
+        let count = DispatchBenchmarks.requests(5_000)
+
+        let network = NetworkFetcher()
+        let raw = try await DispatchBenchmarks.requestRate(count: count) {
+            _ = try await send(WorkerRequest(url: url), through: network)
+        }
+        let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "bench", outbound: network))
+        try await isolate.setGlobal("TARGET", to: .value(.string(url)))
+        let sequential = try await jsRate(isolate, count: count, lanes: 1)
+        let concurrent = try await jsRate(isolate, count: count, lanes: 32)
+        await isolate.shutdown()
+        await network.shutdown()
+        await server.shutdown()
+        print(String(format: "fetch() round trips from a worker to a local server: %.0f/s one at a time (target >= 5000)", sequential))
+        print(String(format: "fetch() round trips, 32 in flight: %.0f/s", concurrent))
+        print(String(format: "the same exchanges from Swift through NetworkFetcher: %.0f/s (fetch() at %.0f %% of it)", raw, sequential / raw * 100))
+    }
+
+    /// Round trips per second of `count` `fetch()`es made by JS in `lanes` concurrent loops (best of 3, after a
+    /// warm-up), each reading its body.
+    private static func jsRate(_ isolate: WorkerIsolate, count: Int, lanes: Int) async throws -> Double {
+        _ = try await isolate.evaluate(
+            """
+            globalThis.fetchLanes = (lanes, n) => Promise.all(Array.from({ length: lanes }, async () => {
+              for (let i = 0; i < n; i++) await (await fetch(TARGET)).arrayBuffer();
+            }));
+            """)
+        let perLane = max(1, count / lanes)
+        _ = try await isolate.evaluate("fetchLanes(\(lanes), 10)")
+        var best = 0.0
+        for _ in 0..<3 {
+            let start = ContinuousClock.now
+            _ = try await isolate.evaluate("fetchLanes(\(lanes), \(perLane))")
+            best = max(best, Double(perLane * lanes) / (ContinuousClock.now - start).seconds)
+        }
+        return best
+    }
+
+    private static func send(_ request: WorkerRequest, through network: NetworkFetcher) async throws -> WorkerResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            _ = network.send(request) { continuation.resume(with: $0) }
+        }
+    }
+}
