@@ -46,23 +46,21 @@ final class RawSQLite {
 
     /// A single-row insert in its own transaction.
     func put(_ key: String, _ value: [UInt8]) {
-        step(begin)
-        sqlite3_bind_text(insert, 1, key, -1, SQLITE_TRANSIENT)
-        value.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob(insert, 2, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT)
-        }
-        step(insert)
-        step(commit)
+        write(insert, key, value)
     }
 
     /// A single-row insert-or-replace in its own transaction (a KV put over an existing key).
     func overwrite(_ key: String, _ value: [UInt8]) {
+        write(upsert, key, value)
+    }
+
+    private func write(_ statement: OpaquePointer?, _ key: String, _ value: [UInt8]) {
         step(begin)
-        sqlite3_bind_text(upsert, 1, key, -1, SQLITE_TRANSIENT)
+        sqlite3_bind_text(statement, 1, key, -1, SQLITE_TRANSIENT)
         value.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob(upsert, 2, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT)
+            _ = sqlite3_bind_blob(statement, 2, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT)
         }
-        step(upsert)
+        step(statement)
         step(commit)
     }
 
