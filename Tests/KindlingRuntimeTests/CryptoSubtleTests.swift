@@ -205,4 +205,36 @@ struct CryptoSubtleTests {
             """)
         #expect(result == #"[true,true,false,true,2048,[1,0,1],"RS256","RSA","AQAB",true]"#)
     }
+
+    @Test("RSA-PSS and RSA-OAEP: OpenSSL's PSS signature verifies, its OAEP ciphertext decrypts, and both round-trip")
+    func rsaPSSAndOAEP() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const spki = Uint8Array.fromBase64("\(CryptoTestVectors.rsaSPKI)");
+              const pkcs8 = Uint8Array.fromBase64("\(CryptoTestVectors.rsaPKCS8)");
+              const pss = { name: "RSA-PSS", hash: "SHA-256" };
+              const oaep = { name: "RSA-OAEP", hash: "SHA-256" };
+              const verifyKey = await subtle.importKey("spki", spki, pss, false, ["verify"]);
+              const signKey = await subtle.importKey("pkcs8", pkcs8, pss, false, ["sign"]);
+              const known = bytes("\(CryptoTestVectors.rsaPSSSignature)");
+              const fresh = await subtle.sign({ name: "RSA-PSS", saltLength: 32 }, signKey, utf8("kindling"));
+              const decryptKey = await subtle.importKey("pkcs8", pkcs8, oaep, false, ["decrypt"]);
+              const encryptKey = await subtle.importKey("spki", spki, oaep, true, ["encrypt"]);
+              const sealed = await subtle.encrypt({ name: "RSA-OAEP" }, encryptKey, utf8("round trip"));
+              return [await subtle.verify({ name: "RSA-PSS", saltLength: 32 }, verifyKey, known, utf8("kindling")),
+                await subtle.verify({ name: "RSA-PSS", saltLength: 32 }, verifyKey, fresh, utf8("kindling")),
+                await subtle.verify({ name: "RSA-PSS", saltLength: 32 }, verifyKey, known, utf8("kindlinG")),
+                new TextDecoder().decode(await subtle.decrypt({ name: "RSA-OAEP" }, decryptKey, bytes("\(CryptoTestVectors.rsaOAEPCiphertext)"))),
+                new TextDecoder().decode(await subtle.decrypt({ name: "RSA-OAEP", label: new Uint8Array(0) }, decryptKey, sealed)),
+                (await subtle.exportKey("jwk", encryptKey)).alg,
+                await rejected(() => subtle.sign({ name: "RSA-PSS", saltLength: 20 }, signKey, utf8("x")))];
+            })()
+            """)
+        #expect(
+            result == """
+                [true,true,false,"kindling secret","round trip","RSA-OAEP-256",\
+                "NotSupportedError: Kindling supports RSA-PSS only with a salt as long as the hash (32 bytes; requested 20)."]
+                """)
+    }
 }

@@ -1,7 +1,7 @@
-// Kindling prelude: the key-pair algorithms of crypto.subtle — ECDSA (P-256, P-384, P-521), Ed25519 (also under
-// Workers' older name NODE-ED25519) and RSASSA-PKCS1-v1_5. Key material: { priv, pub } as bytes — EC keys as the
-// raw scalar and uncompressed X9.63 point, Ed25519 as seed and public key, RSA as PKCS #1 private and SPKI public
-// DER. A public key has no `priv`.
+// Kindling prelude: the elliptic-curve algorithms of crypto.subtle — ECDSA (P-256, P-384, P-521) and Ed25519 (also
+// under Workers' older name NODE-ED25519) — and the key-pair helpers the RSA file (1d3-crypto-rsa.js) shares. Key
+// material: { priv, pub } as bytes — EC keys as the raw scalar and uncompressed X9.63 point, Ed25519 as seed and
+// public key. A public key has no `priv`.
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
@@ -12,21 +12,22 @@
   // Usage lists and import contexts by key type, and the key pair generateKey returns.
   const signing = { private: ["sign"], public: ["verify"] };
   const importContext = { private: "import private", public: "import public" };
-  function keyPair(algorithm, material, extractable, requested, name) {
-    const usages = crypto.usages(requested, ["sign", "verify"], "generate", name);
-    const privateUsages = usages.filter((usage) => usage === "sign");
+  // `kinds` gives the usages each key type may have (signing keys by default; RSA-OAEP passes its own).
+  function keyPair(algorithm, material, extractable, requested, name, kinds = signing) {
+    const usages = crypto.usages(requested, [...kinds.private, ...kinds.public], "generate", name);
+    const privateUsages = usages.filter((usage) => kinds.private.includes(usage));
     if (privateUsages.length === 0) {
       throw domError("SyntaxError", "Attempt to generate asymmetric keys with no valid private key usages.");
     }
     const { priv, ...publicMaterial } = material;
     return {
-      publicKey: crypto.key("public", true, algorithm(), usages.filter((usage) => usage === "verify"), publicMaterial),
+      publicKey: crypto.key("public", true, algorithm(), usages.filter((usage) => kinds.public.includes(usage)), publicMaterial),
       privateKey: crypto.key("private", extractable, algorithm(), privateUsages, material),
     };
   }
   // The key for `material`, its usages checked against its type.
-  function importedKey(type, algorithm, material, extractable, requested, name) {
-    const usages = crypto.usages(requested, signing[type], importContext[type], name);
+  function importedKey(type, algorithm, material, extractable, requested, name, kinds = signing) {
+    const usages = crypto.usages(requested, kinds[type], importContext[type], name);
     return crypto.key(type, extractable, algorithm, usages, material);
   }
   const sameBytes = (a, b) => a.length === b.length && a.every((byte, index) => byte === b[index]);
@@ -176,94 +177,5 @@
   algorithms.Ed25519 = edAlgorithm("Ed25519");
   algorithms["NODE-ED25519"] = edAlgorithm("NODE-ED25519");
 
-  // ---------------------------------------------------------------- RSASSA-PKCS1-v1_5
-  const rsaName = "RSASSA-PKCS1-v1_5";
-  // The INTEGERs of a DER SEQUENCE (PKCS #1 RSAPrivateKey: version, n, e, d, p, q, dp, dq, qi), leading zeros off.
-  function derIntegers(bytes) {
-    let offset = 0;
-    const length = () => {
-      let value = bytes[offset++];
-      if (value & 0x80) {
-        let count = value & 0x7f;
-        value = 0;
-        while (count--) value = value * 256 + bytes[offset++];
-      }
-      return value;
-    };
-    if (bytes[offset++] !== 0x30) throw domError("OperationError", "Malformed RSA private key.");
-    length();
-    const integers = [];
-    while (offset < bytes.length && bytes[offset] === 0x02) {
-      offset++;
-      const size = length();
-      let start = offset;
-      while (start < offset + size - 1 && bytes[start] === 0) start++;
-      integers.push(bytes.subarray(start, offset + size));
-      offset += size;
-    }
-    return integers;
-  }
-  function rsaKey(type, imported, hash, extractable, requested, context) {
-    const [priv, pub, modulusLength, exponent] = imported;
-    const algorithm = () => ({ name: rsaName, modulusLength, publicExponent: view(exponent), hash: { name: hash } });
-    const material = { priv: priv === null ? undefined : view(priv), pub: view(pub) };
-    if (context === "generate") return keyPair(algorithm, material, extractable, requested, rsaName);
-    return importedKey(type, algorithm(), material, extractable, requested, rsaName);
-  }
-  algorithms[rsaName] = {
-    import(format, keyData, params, extractable, requested) {
-      const hash = crypto.hash(params.hash);
-      switch (format) {
-        case "spki": return rsaKey("public", crypto.call("rsaImportPublic", crypto.copy(keyData)), hash, extractable, requested);
-        case "pkcs8": return rsaKey("private", crypto.call("rsaImportPrivate", crypto.copy(keyData)), hash, extractable, requested);
-        case "jwk": {
-          crypto.checkJwk(keyData, extractable, requested, rsaName);
-          checkKty(keyData, "RSA", rsaName);
-          const expected = `RS${hash.slice(4)}`;
-          if (keyData.alg !== undefined && keyData.alg !== expected) {
-            throw domError("DataError", `${rsaName} "jwk" key import specifies "alg" "${keyData.alg}", expected "${expected}".`);
-          }
-          const part = (name) => crypto.jwkBytes(keyData, name, `${rsaName} "jwk" key import requires a base64Url encoding of the key`);
-          if (keyData.d === undefined) {
-            return rsaKey("public", crypto.call("rsaImportPublicJWK", part("n"), part("e")), hash, extractable, requested);
-          }
-          const imported = crypto.call("rsaImportPrivateJWK", part("n"), part("e"), part("d"), part("p"), part("q"));
-          return rsaKey("private", imported, hash, extractable, requested);
-        }
-      }
-      throw domError("NotSupportedError", `Unrecognized key import format "${format}".`);
-    },
-    generate(params, extractable, requested) {
-      const hash = crypto.hash(params.hash);
-      if (params.modulusLength === undefined) throw new TypeError("Missing field \"modulusLength\" in \"algorithm\".");
-      if (!crypto.isBufferSource(params.publicExponent)) throw new TypeError("Missing field \"publicExponent\" in \"algorithm\".");
-      const imported = crypto.call("rsaGenerate", Number(params.modulusLength), crypto.copy(params.publicExponent));
-      return rsaKey("private", imported, hash, extractable, requested, "generate");
-    },
-    export(format, key) {
-      const { priv, pub } = crypto.material(key);
-      switch (format) {
-        case "spki": requireType(key, "public", format); return pub.slice().buffer;
-        case "pkcs8": requireType(key, "private", format); return crypto.call("rsaExportPKCS8", priv);
-        case "jwk": {
-          const jwk = { kty: "RSA", alg: `RS${key.algorithm.hash.name.slice(4)}` };
-          if (priv) {
-            const [, n, e, d, p, q, dp, dq, qi] = derIntegers(priv);
-            Object.assign(jwk, { n, e, d, p, q, dp, dq, qi });
-          } else {
-            const [n, e] = crypto.call("rsaPublicNumbers", pub).map(view);
-            Object.assign(jwk, { n: n.subarray(n.findIndex((byte) => byte !== 0)), e });
-          }
-          for (const member of ["n", "e", "d", "p", "q", "dp", "dq", "qi"]) {
-            if (jwk[member] !== undefined) jwk[member] = crypto.base64url(jwk[member]);
-          }
-          return Object.assign(jwk, { key_ops: [...key.usages], ext: key.extractable });
-        }
-      }
-      throw domError("NotSupportedError", `Unrecognized key export format "${format}".`);
-    },
-    sign: (params, key, data) => crypto.call("rsaSign", key.algorithm.hash.name, crypto.material(key).priv, data),
-    verify: (params, key, signature, data) =>
-      crypto.call("rsaVerify", key.algorithm.hash.name, crypto.material(key).pub, crypto.copy(signature), data),
-  };
+  Object.assign(crypto, { keyPair, importedKey, requireType, checkKty });
 })();

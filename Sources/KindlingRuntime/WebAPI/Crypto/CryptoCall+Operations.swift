@@ -120,15 +120,26 @@ extension CryptoCall {
             let numbers = try CryptoRSA.publicNumbers(publicKey: call.array(1))
             return call.list([call.arrayBuffer(numbers.n), call.arrayBuffer(numbers.e)])
         },
-        // (hash, private PKCS #1, data)
+        // (hash, private PKCS #1, data, "pkcs1" or "pss")
         "rsaSign": { call throws(ScriptError) in
-            call.arrayBuffer(try CryptoRSA.sign(hash: try call.hash(1), privateKey: call.array(2), data: call.bytes(3)))
+            call.arrayBuffer(
+                try CryptoRSA.sign(
+                    hash: try call.hash(1), privateKey: call.array(2), data: call.bytes(3), pss: call.string(4) == "pss"))
         },
-        // (hash, public SPKI, signature, data)
+        // (hash, public SPKI, signature, data, "pkcs1" or "pss")
         "rsaVerify": { call throws(ScriptError) in
             call.boolean(
                 try CryptoRSA.verify(
-                    hash: try call.hash(1), publicKey: call.array(2), signature: call.array(3), data: call.bytes(4)))
+                    hash: try call.hash(1), publicKey: call.array(2), signature: call.array(3), data: call.bytes(4),
+                    pss: call.string(5) == "pss"))
+        },
+        // (hash, public SPKI, data)
+        "rsaEncrypt": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoRSA.encrypt(hash: try call.hash(1), publicKey: call.array(2), data: call.bytes(3)))
+        },
+        // (hash, private PKCS #1, data)
+        "rsaDecrypt": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoRSA.decrypt(hash: try call.hash(1), privateKey: call.array(2), data: call.bytes(3)))
         },
         // (a, b) of equal length: compared without an early exit, so the time does not depend on where they differ.
         "timingSafeEqual": { call throws(ScriptError) in

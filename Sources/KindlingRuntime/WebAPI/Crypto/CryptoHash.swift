@@ -21,28 +21,6 @@ enum CryptoHash: String, CaseIterable {
         self = hash
     }
 
-    /// The digest length in bytes.
-    var byteCount: Int {
-        switch self {
-        case .sha1: Insecure.SHA1.byteCount
-        case .sha256: SHA256.byteCount
-        case .sha384: SHA384.byteCount
-        case .sha512: SHA512.byteCount
-        case .md5: Insecure.MD5.byteCount
-        }
-    }
-
-    /// The block length in bytes: the default length of a generated HMAC key.
-    var blockByteCount: Int {
-        switch self {
-        case .sha1: Insecure.SHA1.blockByteCount
-        case .sha256: SHA256.blockByteCount
-        case .sha384: SHA384.blockByteCount
-        case .sha512: SHA512.blockByteCount
-        case .md5: Insecure.MD5.blockByteCount
-        }
-    }
-
     /// Runs `body` with the swift-crypto type of this hash.
     func with<Result>(_ body: (any HashFunction.Type) throws -> Result) rethrows -> Result {
         switch self {
