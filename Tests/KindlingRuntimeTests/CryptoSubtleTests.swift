@@ -237,4 +237,44 @@ struct CryptoSubtleTests {
                 "NotSupportedError: Kindling supports RSA-PSS only with a salt as long as the hash (32 bytes; requested 20)."]
                 """)
     }
+
+    @Test("ECDH P-256: RFC 5903 §8.1 gives the published shared secret both ways; deriveKey and a short length truncate it")
+    func ecdh() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const b64 = (text) => bytes(text).toBase64({ alphabet: "base64url", omitPadding: true });
+              const ecdh = { name: "ECDH", namedCurve: "P-256" };
+              const initiator = await subtle.importKey("jwk", { kty: "EC", crv: "P-256",
+                d: b64("c88f01f510d9ac3f70a292daa2316de544e9aab8afe84049c62a9c57862d1433"),
+                x: b64("dad0b65394221cf9b051e1feca5787d098dfe637fc90b9ef945d0c3772581180"),
+                y: b64("5271a0461cdb8252d61f1c456fa3e59ab1f45b33accf5f58389e0577b8990bb3") }, ecdh, false, ["deriveBits", "deriveKey"]);
+              const responder = await subtle.importKey("jwk", { kty: "EC", crv: "P-256",
+                d: b64("c6ef9c5d78ae012a011164acb397ce2088685d8f06bf9be0b283ab46476bee53"),
+                x: b64("d12dfb5289c8d4f81208b70270398c342296970a0bccb74c736fc7554494bf63"),
+                y: b64("56fbf3ca366cc23e8157854c13c58d6aac23f046ada30f8353e74f33039872ab") }, ecdh, false, ["deriveBits"]);
+              const responderPublic = await subtle.importKey("raw",
+                bytes("04d12dfb5289c8d4f81208b70270398c342296970a0bccb74c736fc7554494bf6356fbf3ca366cc23e8157854c13c58d6aac23f046ada30f8353e74f33039872ab"),
+                ecdh, true, []);
+              const initiatorPublic = await subtle.importKey("raw",
+                bytes("04dad0b65394221cf9b051e1feca5787d098dfe637fc90b9ef945d0c37725811805271a0461cdb8252d61f1c456fa3e59ab1f45b33accf5f58389e0577b8990bb3"),
+                ecdh, true, []);
+              const aes = await subtle.deriveKey({ name: "ECDH", public: responderPublic }, initiator, { name: "AES-GCM", length: 128 }, true, ["encrypt"]);
+              return [hex(await subtle.deriveBits({ name: "ECDH", public: responderPublic }, initiator, 256)),
+                hex(await subtle.deriveBits({ name: "ECDH", public: initiatorPublic }, responder, null)),
+                hex(await subtle.exportKey("raw", aes)),
+                hex(await subtle.deriveBits({ name: "ECDH", public: responderPublic }, initiator, 12)),
+                await rejected(() => subtle.deriveBits({ name: "ECDH", public: responder }, initiator, 256)),
+                await rejected(() => subtle.deriveBits({ name: "ECDH", public: responderPublic }, initiator, 264))];
+            })()
+            """)
+        #expect(
+            result == """
+                ["d6840f6b42f6edafd13116e0e12565202fef8e9ece7dce03812464d04b9442de",\
+                "d6840f6b42f6edafd13116e0e12565202fef8e9ece7dce03812464d04b9442de",\
+                "d6840f6b42f6edafd13116e0e1256520","d680",\
+                "InvalidAccessError: The provided key has type \\"private\\", not \\"public\\"",\
+                "OperationError: Derived key length (264 bits) is too long (should be at most 256 bits)."]
+                """)
+    }
 }

@@ -1,4 +1,4 @@
-// Kindling prelude: the elliptic-curve algorithms of crypto.subtle — ECDSA (P-256, P-384, P-521) and Ed25519 (also
+// Kindling prelude: the elliptic-curve algorithms of crypto.subtle — ECDSA and ECDH (P-256, P-384, P-521), Ed25519 (also
 // under Workers' older name NODE-ED25519) — and the key-pair helpers the RSA file (1d3-crypto-rsa.js) shares. Key
 // material: { priv, pub } as bytes — EC keys as the raw scalar and uncompressed X9.63 point, Ed25519 as seed and
 // public key. A public key has no `priv`.
@@ -43,20 +43,21 @@
     }
   }
 
-  // ---------------------------------------------------------------- ECDSA
+  // ---------------------------------------------------------------- ECDSA and ECDH
   const curveBytes = { "P-256": 32, "P-384": 48, "P-521": 66 };
-  const curveAlg = { "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" };
   function namedCurve(params) {
     if (params.namedCurve === undefined) throw new TypeError("Missing field \"namedCurve\" in \"algorithm\".");
     const curve = String(params.namedCurve);
     if (!(curve in curveBytes)) throw domError("NotSupportedError", `Unsupported namedCurve "${curve}".`);
     return curve;
   }
-  algorithms.ECDSA = {
+  // An algorithm over NIST-curve keys: import, export and generation are shared; `kinds` gives the usages by key
+  // type and `operations` what the keys do.
+  const ecAlgorithm = (name, kinds, operations) => ({
     import(format, keyData, params, extractable, requested) {
       const curve = namedCurve(params);
-      const algorithm = { name: "ECDSA", namedCurve: curve };
-      const make = (type, material) => importedKey(type, algorithm, material, extractable, requested, "ECDSA");
+      const algorithm = { name, namedCurve: curve };
+      const make = (type, material) => importedKey(type, algorithm, material, extractable, requested, name, kinds);
       switch (format) {
         case "raw": return make("public", { curve, pub: view(crypto.call("ecImportPublic", curve, crypto.copy(keyData), null)) });
         case "spki": return make("public", { curve, pub: view(crypto.call("ecImportPublic", curve, null, crypto.copy(keyData))) });
@@ -65,16 +66,16 @@
           return make("private", { curve, priv: view(priv), pub: view(pub) });
         }
         case "jwk": {
-          crypto.checkJwk(keyData, extractable, requested, "ECDSA");
-          checkKty(keyData, "EC", "ECDSA");
+          crypto.checkJwk(keyData, extractable, requested, name);
+          checkKty(keyData, "EC", name);
           if (keyData.crv !== curve) {
-            throw domError("DataError", `ECDSA "jwk" key import "crv" (${keyData.crv}) does not match the namedCurve ${curve}.`);
+            throw domError("DataError", `${name} "jwk" key import "crv" (${keyData.crv}) does not match the namedCurve ${curve}.`);
           }
-          const what = "ECDSA \"jwk\" key import requires a base64Url encoding of the key";
+          const what = `${name} "jwk" key import requires a base64Url encoding of the key`;
           const point = crypto.concat([4], crypto.jwkBytes(keyData, "x", what), crypto.jwkBytes(keyData, "y", what));
           if (keyData.d === undefined) return make("public", { curve, pub: view(crypto.call("ecImportPublic", curve, point, null)) });
           const [priv, pub] = crypto.call("ecImportPrivate", curve, crypto.jwkBytes(keyData, "d", what), null);
-          if (!sameBytes(view(pub), point)) throw domError("DataError", "ECDSA \"jwk\" key import: \"x\" and \"y\" do not match \"d\".");
+          if (!sameBytes(view(pub), point)) throw domError("DataError", `${name} "jwk" key import: "x" and "y" do not match "d".`);
           return make("private", { curve, priv: view(priv), pub: view(pub) });
         }
       }
@@ -83,7 +84,8 @@
     generate(params, extractable, requested) {
       const curve = namedCurve(params);
       const [priv, pub] = crypto.call("ecGenerate", curve);
-      return keyPair(() => ({ name: "ECDSA", namedCurve: curve }), { curve, priv: view(priv), pub: view(pub) }, extractable, requested, "ECDSA");
+      const material = { curve, priv: view(priv), pub: view(pub) };
+      return keyPair(() => ({ name, namedCurve: curve }), material, extractable, requested, name, kinds);
     },
     export(format, key) {
       const { curve, priv, pub } = crypto.material(key);
@@ -100,6 +102,10 @@
       }
       throw domError("NotSupportedError", `Unrecognized key export format "${format}".`);
     },
+    ...operations,
+  });
+
+  algorithms.ECDSA = ecAlgorithm("ECDSA", signing, {
     sign(params, key, data) {
       const { curve, priv } = crypto.material(key);
       return crypto.call("ecdsaSign", curve, crypto.hash(params.hash), priv, data);
@@ -108,7 +114,32 @@
       const { curve, pub } = crypto.material(key);
       return crypto.call("ecdsaVerify", curve, crypto.hash(params.hash), pub, crypto.copy(signature), data);
     },
-  };
+  });
+
+  // ECDH public keys have no usages: they are only ever the `public` member of the private key's deriveBits.
+  algorithms.ECDH = ecAlgorithm("ECDH", { private: ["deriveKey", "deriveBits"], public: [] }, {
+    deriveBits(params, key, length) {
+      const peer = params.public;
+      if (peer === undefined) throw new TypeError("Missing field \"public\" in \"derivedKeyParams\".");
+      if (!crypto.isKey(peer)) throw new TypeError("Field \"public\" in \"derivedKeyParams\" must be a CryptoKey.");
+      if (peer.type !== "public") throw domError("InvalidAccessError", `The provided key has type "${peer.type}", not "public"`);
+      if (peer.algorithm.name !== "ECDH") {
+        throw domError("InvalidAccessError", "Public key algorithm does not match the requested algorithm.");
+      }
+      const { curve, priv } = crypto.material(key);
+      if (peer.algorithm.namedCurve !== curve) {
+        throw domError("InvalidAccessError", `The public key's curve ${peer.algorithm.namedCurve} is not the private key's ${curve}.`);
+      }
+      const secret = new Uint8Array(crypto.call("ecdh", curve, priv, crypto.material(peer).pub));
+      if (length === null) return secret.buffer;
+      if (length > secret.length * 8) {
+        throw domError("OperationError", `Derived key length (${length} bits) is too long (should be at most ${secret.length * 8} bits).`);
+      }
+      const bits = secret.slice(0, Math.ceil(length / 8));
+      if (length % 8) bits[bits.length - 1] &= 0xff00 >> (length % 8);
+      return bits.buffer;
+    },
+  });
 
   // ---------------------------------------------------------------- Ed25519
   // The fixed DER around a 32-byte Ed25519 key (RFC 8410): SPKI and PKCS #8 with the OID 1.3.101.112.

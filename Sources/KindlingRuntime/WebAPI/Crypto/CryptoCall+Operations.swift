@@ -79,6 +79,10 @@ extension CryptoCall {
                     try call.curve(1), hash: try call.hash(2), publicKey: call.array(3), signature: call.array(4),
                     data: call.bytes(5)))
         },
+        // (curve, private scalar, peer's public X9.63) → shared secret
+        "ecdh": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoCurves.ecdh(curve: call.string(1), privateKey: call.array(2), publicKey: call.array(3)))
+        },
         "edGenerate": { call throws(ScriptError) in call.pair(CryptoCurves.ed25519Generate()) },
         // (seed) → public key
         "edPublic": { call throws(ScriptError) in

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// ECDSA over the NIST curves and Ed25519, for `crypto.subtle`, over swift-crypto.
+/// ECDSA and ECDH over the NIST curves and Ed25519, for `crypto.subtle`, over swift-crypto.
 ///
 /// Keys cross to JS as bytes and come back on each call: an EC private key as its raw scalar, an EC public key in
 /// uncompressed X9.63 form (`04 ‖ x ‖ y`), Ed25519 keys as their 32-byte seed and public key. Rebuilding a key per
@@ -72,6 +72,31 @@ enum CryptoCurves {
         data: UnsafeRawBufferPointer
     ) -> Bool {
         curve.isValid(signature: signature, publicKeyX963: publicKey, digest: hash.digestValue(data))
+    }
+
+    /// The ECDH shared secret (the x-coordinate, as long as the curve's field) of a private scalar and a public
+    /// X9.63 point on curve `name`.
+    static func ecdh(curve name: String, privateKey: [UInt8], publicKey: [UInt8]) throws(ScriptError) -> [UInt8] {
+        do {
+            let secret: SharedSecret =
+                switch name {
+                case "P-256":
+                    try P256.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
+                        .sharedSecretFromKeyAgreement(with: .init(x963Representation: publicKey))
+                case "P-384":
+                    try P384.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
+                        .sharedSecretFromKeyAgreement(with: .init(x963Representation: publicKey))
+                case "P-521":
+                    try P521.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
+                        .sharedSecretFromKeyAgreement(with: .init(x963Representation: publicKey))
+                default: throw CryptoErrors.notSupported("Unsupported namedCurve \"\(name)\".")
+                }
+            return secret.withUnsafeBytes { Array($0) }
+        } catch let error as ScriptError {
+            throw error
+        } catch {
+            throw CryptoErrors.operation("ECDH key agreement failed: \(error).")
+        }
     }
 
     // MARK: Ed25519
