@@ -6,8 +6,8 @@
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
   const crypto = internal.crypto;
-  const { domError, algorithms } = crypto;
-  const view = (buffer) => new Uint8Array(buffer);
+  // `view` turns the ArrayBuffers cryptoNative returns into byte arrays.
+  const { domError, algorithms, view } = crypto;
 
   // Usage lists and import contexts by key type, and the key pair generateKey returns.
   const signing = { private: ["sign"], public: ["verify"] };

@@ -6,8 +6,8 @@
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
   const crypto = internal.crypto;
-  const { domError, algorithms } = crypto;
-  const view = (buffer) => new Uint8Array(buffer);
+  // `view` turns the ArrayBuffers cryptoNative returns into byte arrays.
+  const { domError, algorithms, view } = crypto;
 
   // The INTEGERs of a DER SEQUENCE (PKCS #1 RSAPrivateKey: version, n, e, d, p, q, dp, dq, qi), leading zeros off.
   function derIntegers(bytes) {
