@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "KindlingHTTPTests",
             dependencies: [
-                "KindlingHTTP",
+                "KindlingHTTP", "KindlingTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "KindlingFetchTests",
             dependencies: [
-                "KindlingFetch", "KindlingRuntime", "KindlingHTTP", "Kindling",
+                "KindlingFetch", "KindlingRuntime", "KindlingHTTP", "Kindling", "KindlingTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

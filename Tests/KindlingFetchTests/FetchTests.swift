@@ -1,4 +1,5 @@
 import Foundation
+import KindlingTesting
 import Testing
 
 @Suite("fetch() to the network", .timeLimit(.minutes(1)))
@@ -160,6 +161,18 @@ struct FetchTests {
                 return [bytes.length, intact];
                 """, origin: origin)
             #expect(result == "[\(8 << 20),true]")
+        }
+    }
+}
+
+@Suite("fetch() over HTTPS", .timeLimit(.minutes(1)))
+struct FetchTLSTests {
+    @Test("https: a server that does not speak TLS fails the handshake with a TypeError naming it")
+    func handshakeFails() async throws {
+        try await OriginServer.with { origin in
+            let result = try await fetchScript(
+                "return await outcome(fetch(`https://127.0.0.1:\(origin.port)/echo`));", origin: origin)
+            #expect(result.hasPrefix(#""TypeError: TLS handshake with 127.0.0.1:\#(origin.port) failed: "#), "\(result)")
         }
     }
 }

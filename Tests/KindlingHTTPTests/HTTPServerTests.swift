@@ -1,5 +1,6 @@
 import HTTPTypes
 import KindlingHTTP
+import KindlingTesting
 import NIOCore
 import Testing
 

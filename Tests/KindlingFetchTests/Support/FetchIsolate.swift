@@ -1,5 +1,6 @@
 import KindlingFetch
 import KindlingRuntime
+import KindlingTesting
 
 /// JS the fetch suites share: `outcome(promise)`, which gives `"Name: message"` of what the promise rejects with, or
 /// `"no error"`.

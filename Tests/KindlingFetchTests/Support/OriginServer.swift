@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import KindlingHTTP
+import KindlingTesting
 import NIOCore
 import Synchronization
 import Testing
@@ -18,9 +19,9 @@ final class OriginServer: Sendable {
     /// The paths of the requests received, in order.
     var paths: [String] { seen.withLock { $0 } }
     /// Fires when `/hang` has sent its head.
-    let hanging = Latch()
+    let hanging = Signal()
     /// Fires when `/hang`'s client has gone away.
-    let hangEnded = Latch()
+    let hangEnded = Signal()
 
     private let server: HTTPServer
     private let seen: Mutex<[String]>
@@ -115,31 +116,6 @@ final class OriginServer: Sendable {
         var origin: OriginServer? {
             get { value.withLock { $0 } }
             set { value.withLock { $0 = newValue } }
-        }
-    }
-}
-
-/// A one-shot signal: `wait()` returns once `fire()` has been called (before or after).
-final class Latch: Sendable {
-    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func fire() {
-        let waiters = state.withLock { state in
-            state.fired = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                if state.fired { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
         }
     }
 }

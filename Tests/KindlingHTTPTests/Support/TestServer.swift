@@ -1,5 +1,6 @@
 import HTTPTypes
 import KindlingHTTP
+import KindlingTesting
 import NIOCore
 import Synchronization
 import Testing
@@ -36,31 +37,6 @@ func responder(
 /// Answers `Hello, world!` to everything.
 let helloResponder = responder { _, _, _, writer in
     try await writer.write(HTTPResponse(status: .ok, headerFields: [.contentType: "text/plain"]), body: "Hello, world!")
-}
-
-/// A one-shot signal: `wait()` returns once `fire()` has been called (before or after).
-final class Signal: Sendable {
-    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func fire() {
-        let waiters = self.state.withLock { state in
-            state.fired = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = self.state.withLock { state in
-                if state.fired { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
 }
 
 /// Records values from responders for the test to inspect.
