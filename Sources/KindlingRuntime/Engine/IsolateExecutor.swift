@@ -43,7 +43,8 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     /// How long the thread looks for more work before it sleeps (see `spinForWork`).
     private static let spinTime = Duration.microseconds(50)
 
-    /// Starts the thread.
+    /// Starts the thread, without waiting for it: work submitted meanwhile runs once it has started (an isolate's
+    /// start-up does not pay for a wake-up round trip).
     /// - Parameter name: the thread's name, as shown by debuggers (`kindling:<worker>`).
     init(name: String, stackSize: Int = 8 << 20) {
         // Linux gives a new thread its creator's name and keeps 15 bytes; naming it from inside takes effect.
@@ -54,9 +55,6 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         }
         thread.stackSize = stackSize
         thread.start()
-        condition.lock()
-        while !started { condition.wait() }
-        condition.unlock()
     }
 
     /// Whether the caller runs this executor's work: on its own thread, or a thread borrowing it.
@@ -102,7 +100,8 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         let onIsolateThread = Self.onIsolateThread
         guard onIsolateThread || fromAnyThread else { return execute(body) }
         condition.lock()
-        guard running, !processing, !borrowed, pending.isEmpty else {
+        // Not before the thread has started: it takes ownership when it does.
+        guard running, started, !processing, !borrowed, pending.isEmpty else {
             condition.unlock()
             return execute(body)
         }

@@ -2,35 +2,41 @@ import CJavaScriptCore
 
 /// The runtime's JavaScript prelude: every embedded `Prelude/*.js` file, evaluated into each new global context.
 ///
-/// Two groups. The runtime files (`2x-`: console, timers, crypto, the worker machinery) run when the isolate is
-/// made. The Web API files (`1x-`: encoding, URL, structuredClone, fetch classes, …) are most of the text and most
-/// of the cost of a new isolate, so they are *deferred*: the first isolate of the process runs them at once and
-/// records the globals they define; later isolates install accessors for those names instead, and the first use
-/// of any of them runs the whole group, in order (`ScriptContext+Prelude.swift`). So a Web API file may only
-/// define globals (configurable, as `internal.defineGlobal` makes them) and members of the internal object; code
-/// that patches built-ins belongs in a `2x-` file.
+/// Two groups. The *creation* files (`2x-`: the internal object, promise bridging, `env`, `cloudflare:workers`, the
+/// frozen clock) run when the isolate is made, and are kept small: a new isolate is a benchmark, and in a fresh
+/// JavaScriptCore VM every byte parsed and every function first run costs (parsing runs at roughly 35 MB/s here).
+/// Every other file is *deferred*, in path order: the rest of the runtime first (`0x-`: console, timers, crypto,
+/// navigator, delivering events; Web API files may read those globals when they run), then the Web API files
+/// (`1x-`: encoding, URL, structuredClone, fetch classes, …). The first isolate of the process runs them at once and
+/// records the globals they define or replace; later isolates install accessors for those names instead, and the
+/// first use of any of them (or a call from Swift to a host function a deferred file defines) runs the whole
+/// group (`ScriptContext+Prelude.swift`). So a deferred file may only define globals (configurable, as
+/// `internal.defineGlobal` makes them), members of the internal object and `host` functions; code that patches
+/// built-ins belongs in a `2x-` file.
 ///
 /// The texts are loaded once per process. ASCII files are handed to JavaScriptCore as immortal text
 /// (`JSScriptCreateReferencingImmortalASCIIText`), so each isolate references the one copy instead of holding its
-/// own UTF-16 copy of the source.
+/// own copy of the source.
 enum Prelude {
     struct Source: @unchecked Sendable {
         // Safety: `text` points at a buffer allocated once and never freed or written again, so it is immutable
-        // and valid for the life of the process; `string` is a JSStringRef, which is immutable and thread-safe.
+        // and valid for the life of the process; `string` and `urlString` are JSStringRefs, which are immutable and
+        // thread-safe.
         let url: String
+        let urlString: JSStringRef
         let text: UnsafePointer<CChar>
         let length: Int
         let isASCII: Bool
         let string: JSStringRef
     }
 
-    /// The runtime files, in order: run when an isolate is made.
-    static let runtimeSources = sources.filter { !isWebAPI($0) }
-    /// The Web API files, in order: run on first use of a global they define.
-    static let webAPISources = sources.filter(isWebAPI)
+    /// The files run when an isolate is made, in order.
+    static let creationSources = sources.filter(runsAtCreation)
+    /// The deferred files, in order: run on first use of a global they define.
+    static let deferredSources = sources.filter { !runsAtCreation($0) }
 
-    private static func isWebAPI(_ source: Source) -> Bool {
-        source.url.hasPrefix("kindling:internal/Prelude/1")
+    private static func runsAtCreation(_ source: Source) -> Bool {
+        source.url.hasPrefix("kindling:internal/Prelude/2")
     }
 
     /// The prelude files, in path order.
@@ -46,8 +52,9 @@ enum Prelude {
                 }
             }
             buffer[bytes.count] = 0
+            let url = "kindling:internal/" + file.path
             return Source(
-                url: "kindling:internal/" + file.path, text: UnsafePointer(buffer), length: bytes.count,
+                url: url, urlString: JSStrings.make(url), text: UnsafePointer(buffer), length: bytes.count,
                 isASCII: bytes.allSatisfy { $0 < 0x80 }, string: JSStrings.make(file.contents))
         }
 
@@ -56,12 +63,10 @@ enum Prelude {
         for source in sources {
             var errorMessage: JSStringRef?
             var errorLine: Int32 = 0
-            let script = JSStrings.with(source.url) { url in
-                source.isASCII
-                    ? JSScriptCreateReferencingImmortalASCIIText(
-                        context.group, url, 1, source.text, source.length, &errorMessage, &errorLine)
-                    : JSScriptCreateFromString(context.group, url, 1, source.string, &errorMessage, &errorLine)
-            }
+            let script = source.isASCII
+                ? JSScriptCreateReferencingImmortalASCIIText(
+                    context.group, source.urlString, 1, source.text, source.length, &errorMessage, &errorLine)
+                : JSScriptCreateFromString(context.group, source.urlString, 1, source.string, &errorMessage, &errorLine)
             guard let script else {
                 let message = errorMessage.map { ref in
                     defer { JSStringRelease(ref) }

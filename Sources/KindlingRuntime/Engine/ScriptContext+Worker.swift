@@ -5,8 +5,8 @@ extension ScriptContext {
     /// Evaluates `bundle` and reads its exports.
     func load(_ bundle: WorkerBundle) throws(ScriptError) -> WorkerExports {
         if let map = bundle.sourceMap { sourceMapTexts[bundle.url] = map }
-        guard let wrapper = try evaluate(bundle.wrappedScript, url: bundle.url).asObject(in: global),
-            let require = internals["require"]
+        guard let wrapper = try evaluate(bundle.source.string, url: bundle.url).asObject(in: global),
+            let require = try internalFunction("require")
         else { throw ScriptError(name: "Error", message: "The bundle of \(bundle.entryName) did not evaluate to a function") }
         let exports = try call(wrapper, [require]).asObject(in: global)
         if let exports {
@@ -30,22 +30,6 @@ extension ScriptContext {
         let globals = loadedFormat == .serviceWorker
         _ = try callInternal("setEnvironment", [object, JSValueMakeBoolean(global, globals)])
         self.environment = environment
-    }
-
-    private func describeExports(_ exports: JSObjectRef) throws(ScriptError) -> [String: WorkerExports.Export] {
-        let described = hostValue(try callInternal("describeExports", [exports]))
-        guard case .array(let rows) = described else { return [:] }
-        var result: [String: WorkerExports.Export] = [:]
-        for row in rows {
-            guard case .array(let fields) = row, fields.count == 4, let name = fields[0].stringValue,
-                let kind = fields[1].stringValue.flatMap(WorkerExports.Export.Kind.init(rawValue:)),
-                case .array(let methods) = fields[3]
-            else { continue }
-            let base = fields[2].stringValue ?? ""
-            result[name] = WorkerExports.Export(
-                name: name, kind: kind, baseClass: base.isEmpty ? nil : base, methods: methods.compactMap(\.stringValue))
-        }
-        return result
     }
 
     private func listenerTypes() throws(ScriptError) -> [String] {

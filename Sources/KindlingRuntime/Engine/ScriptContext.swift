@@ -21,7 +21,8 @@ final class ScriptContext {
     private(set) var functionPrototype: JSValueRef?
     /// `Promise` (protected).
     private(set) var promiseConstructor: JSObjectRef?
-    /// JS functions the prelude defined on `__kindling`, read once after the prelude ran (protected).
+    /// JS functions the prelude defined on `__kindling`, by name, read on first use (protected); see
+    /// ``internalFunction(_:)``.
     var internals: [String: JSObjectRef] = [:]
     /// Swift callbacks waiting for a JS value, by id; `settle` removes and calls them.
     var pending: [Int: (Result<JSValueRef, ScriptError>) -> Void] = [:]
@@ -44,6 +45,8 @@ final class ScriptContext {
     /// JS strings for the few names every call passes (export names, kinds, methods, HTTP methods), made once
     /// (protected); see ``internedString(_:)``.
     private var internedStrings: [String: JSValueRef] = [:]
+    /// Whether the deferred prelude files have run (see ``Prelude``).
+    var deferredPreludeLoaded = false
     /// The loaded worker's format; nil until a bundle is loaded.
     var loadedFormat: WorkerExports.Format?
     /// The bindings of `env`, kept to expose them as globals when a service-worker script is loaded.
@@ -88,8 +91,7 @@ final class ScriptContext {
         Properties.set(
             global, globalObject, "__kindling", host, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
         try loadPrelude()
-        readInternals()
-        if let getInternal = internals["getInternal"], let object = try? call(getInternal, []).asObject(in: global) {
+        if let object = Properties.get(global, host, "internal")?.asObject(in: global) {
             JSValueProtect(global, object)
             internalObject = object
         }
@@ -97,22 +99,28 @@ final class ScriptContext {
         JSStrings.with("Code generation from strings disallowed for this context") {
             JSGlobalContextSetEvalEnabled(global, false, $0)
         }
-        if let onRejection = internals["unhandledRejection"] {
+        if let onRejection = try internalFunction("unhandledRejection") {
             JSGlobalContextSetUnhandledRejectionCallback(global, onRejection, nil)
         }
         if let outbound = configuration.outbound { try installOutbound(outbound) }
-        try setEnvironment(configuration.environment)
+        // The prelude starts with an empty `env`.
+        if !configuration.environment.isEmpty { try setEnvironment(configuration.environment) }
     }
 
     /// Evaluates a classic script in the global scope.
     func evaluate(_ source: String, url: String) throws(ScriptError) -> JSValueRef {
+        let sourceRef = JSStrings.make(source)
+        defer { JSStringRelease(sourceRef) }
+        return try evaluate(sourceRef, url: url)
+    }
+
+    /// Evaluates a classic script, given as a JavaScriptCore string, in the global scope.
+    func evaluate(_ source: JSStringRef, url: String) throws(ScriptError) -> JSValueRef {
         precondition(!isClosed, "ScriptContext used after close")
         clock.enter()
         defer { clock.exit() }
         var exception: JSValueRef?
-        let result = JSStrings.with(source) { sourceRef in
-            JSStrings.with(url) { urlRef in JSEvaluateScript(global, sourceRef, nil, urlRef, 1, &exception) }
-        }
+        let result = JSStrings.with(url) { urlRef in JSEvaluateScript(global, source, nil, urlRef, 1, &exception) }
         return try finishEntry(result, exception)
     }
 
@@ -132,7 +140,7 @@ final class ScriptContext {
 
     /// Calls one of the functions the prelude registered on `__kindling`.
     func callInternal(_ name: String, _ arguments: [JSValueRef?]) throws(ScriptError) -> JSValueRef {
-        guard let function = internals[name] else {
+        guard let function = try internalFunction(name) else {
             throw ScriptError(name: "Error", message: "Kindling runtime function \(name) is missing from the prelude")
         }
         return try call(function, arguments)
@@ -246,7 +254,7 @@ final class ScriptContext {
     }
 
     /// Turns the outcome of an entry into JavaScript into a value or a ``ScriptError``.
-    private func finishEntry(_ result: JSValueRef?, _ exception: JSValueRef?) throws(ScriptError) -> JSValueRef {
+    func finishEntry(_ result: JSValueRef?, _ exception: JSValueRef?) throws(ScriptError) -> JSValueRef {
         if watchdog.takeTermination() {
             // When the termination hit a promise reaction, JavaScriptCore keeps it pending and throws it from the
             // next entry instead ("JavaScript execution terminated."); a throwaway entry absorbs it here.
@@ -272,19 +280,5 @@ final class ScriptContext {
     func settle(id: Int, fulfilled: Bool, value: JSValueRef) {
         guard let callback = pending.removeValue(forKey: id) else { return }
         callback(fulfilled ? .success(value) : .failure(scriptError(value)))
-    }
-
-    /// Keeps every function the prelude put on `__kindling`, so Swift can call them after it is removed.
-    private func readInternals() {
-        guard let names = JSObjectCopyPropertyNames(global, host) else { return }
-        defer { JSPropertyNameArrayRelease(names) }
-        for index in 0..<JSPropertyNameArrayGetCount(names) {
-            guard let name = JSPropertyNameArrayGetNameAtIndex(names, index),
-                let value = JSObjectGetProperty(global, host, name, nil), JSObjectIsFunction(global, JSValueToObject(global, value, nil)),
-                let function = JSValueToObject(global, value, nil)
-            else { continue }
-            JSValueProtect(global, function)
-            internals[JSStrings.string(name)] = function
-        }
     }
 }

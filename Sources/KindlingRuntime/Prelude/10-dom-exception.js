@@ -1,6 +1,6 @@
 // Kindling prelude: DOMException (Web IDL §3.14) and the helpers every Web API file shares.
 // This is the first Web API file in path order: it creates the shared internal registry,
-// globalThis[Symbol.for("kindling.internal")] (non-enumerable), unless 21-workers.js already did,
+// globalThis[Symbol.for("kindling.internal")] (non-enumerable), unless 20-runtime.js already did,
 // and puts on it defineGlobal, exposeMembers, brand, argCount and domException. Files that throw
 // DOMExceptions may read the global at load time (13-structured-clone.js does).
 // Plain ECMAScript, no host functions.

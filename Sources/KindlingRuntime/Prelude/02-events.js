@@ -1,65 +1,16 @@
-// Kindling runtime prelude: what a worker script sees of the Workers platform beyond the Web APIs, and the
-// helpers Swift calls to run it.
+// Kindling runtime prelude, deferred until first use (see Prelude.swift): delivering events to the worker.
 //
-// - `host.require`, the built-in module table: bundles keep `cloudflare:*` and `node:*` imports external, and
-//   esbuild turns them into calls to a free `require`, which the loader binds to this function (it is not a
-//   global, as on the platform).
-// - `cloudflare:workers`: WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget, env, waitUntil.
+// - ExecutionContext (`ctx`) and waitUntil tracking (internal.track, for `waitUntil` of cloudflare:workers in 20-runtime.js).
 // - Service-worker scripts: addEventListener/removeEventListener, FetchEvent, ScheduledEvent.
-// - ExecutionContext (`ctx`), and host.describeExports / host.invoke / host.fetch, which Swift calls with an
-//   id and which answer through host.settle(id, fulfilled, value).
+// - host.invoke / host.construct / host.fetch / host.scheduled / host.drainWaitUntil, which Swift calls with an id
+//   and which answer through host.settle(id, fulfilled, value).
 (function (host) {
   "use strict";
-  // The internal object the Web API files share; this file runs before them (they are deferred), so it may have
-  // to create it, the way 10-encoding.js does.
-  const INTERNAL = Symbol.for("kindling.internal");
-  if (!Object.prototype.hasOwnProperty.call(globalThis, INTERNAL)) {
-    Object.defineProperty(globalThis, INTERNAL, { value: {}, writable: false, enumerable: false, configurable: true });
-  }
-  const internal = globalThis[INTERNAL];
-  internal.ensureWebAPIs = () => {};
-
-  host.globalNames = () => Object.getOwnPropertyNames(globalThis);
-
-  // Replaces the Web API globals with accessors that run the deferred Web API files (`load`) on first use, get or
-  // set; the files then define the real globals in their place. See Prelude.swift.
-  host.deferGlobals = function (names, load) {
-    let loaded = false;
-    const ensure = () => {
-      if (loaded) return;
-      loaded = true;
-      for (const name of names) delete globalThis[name];
-      load();
-    };
-    internal.ensureWebAPIs = ensure;
-    // Reaching for the internal object itself (the prelude's own tests do) loads them too.
-    Object.defineProperty(globalThis, INTERNAL, {
-      get() { ensure(); return internal; }, enumerable: false, configurable: false,
-    });
-    for (const name of names) {
-      Object.defineProperty(globalThis, name, {
-        configurable: true,
-        enumerable: false,
-        get() { ensure(); return globalThis[name]; },
-        set(value) { ensure(); globalThis[name] = value; },
-      });
-    }
-  };
+  const internal = host.internal;
   const define = (target, name, value) =>
     Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
 
-  host.getInternal = () => internal;
-  // crypto.subtle's primitives (WebAPI/Crypto), for the deferred 1d-crypto-*.js files, which run after __kindling
-  // is gone.
-  internal.cryptoNative = host.cryptoNative;
-
-  // --- env and ctx ---------------------------------------------------------------------------------------------
-  let currentEnv = {};
-  host.setEnvironment = function (env, asGlobals) {
-    currentEnv = env;
-    if (asGlobals) for (const name of Object.keys(env)) define(globalThis, name, env[name]);
-  };
-
+  // --- ctx and waitUntil ---------------------------------------------------------------------------------------------
   function report(error) {
     if (typeof globalThis.reportError === "function") globalThis.reportError(error);
   }
@@ -71,6 +22,7 @@
     outstanding.add(tracked);
     return tracked;
   }
+  internal.track = track;
   // Settles (id) once every waitUntil promise made so far, and any they add meanwhile, has settled.
   host.drainWaitUntil = function (id) {
     const round = () => (outstanding.size === 0 ? undefined : Promise.all([...outstanding]).then(round));
@@ -93,48 +45,6 @@
   }
   Object.defineProperty(ExecutionContext.prototype, Symbol.toStringTag, { value: "ExecutionContext", configurable: true });
   define(globalThis, "ExecutionContext", ExecutionContext);
-
-  // --- cloudflare:workers ----------------------------------------------------------------------------------------
-  // Behaviour (RPC, storage, steps) arrives with the issues that need it; the shapes are the platform's.
-  class WorkerEntrypoint {
-    constructor(ctx, env) {
-      this.ctx = ctx;
-      this.env = env;
-    }
-  }
-  class DurableObject {
-    constructor(ctx, env) {
-      this.ctx = ctx;
-      this.env = env;
-    }
-  }
-  class WorkflowEntrypoint {
-    constructor(ctx, env) {
-      this.ctx = ctx;
-      this.env = env;
-    }
-  }
-  class RpcTarget {}
-  const bases = new Map([
-    [WorkerEntrypoint, "WorkerEntrypoint"], [DurableObject, "DurableObject"],
-    [WorkflowEntrypoint, "WorkflowEntrypoint"], [RpcTarget, "RpcTarget"],
-  ]);
-  const workersModule = Object.freeze({
-    WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget,
-    get env() { return currentEnv; },
-    waitUntil(promise) { track(promise); },
-  });
-
-  const builtins = new Map([["cloudflare:workers", workersModule]]);
-  host.require = function require(specifier) {
-    const name = String(specifier);
-    const module = builtins.get(name);
-    if (module === undefined) {
-      const hint = name.startsWith("node:") ? " Kindling does not provide Node.js built-in modules yet." : "";
-      throw new Error(`No such module "${name}".${hint}`);
-    }
-    return module;
-  };
 
   // --- service-worker format ---------------------------------------------------------------------------------------
   const listeners = new Map();
@@ -191,43 +101,6 @@
   define(globalThis, "FetchEvent", FetchEvent);
   define(globalThis, "ScheduledEvent", ScheduledEvent);
 
-  // --- reading exports ------------------------------------------------------------------------------------------------
-  function baseOf(value) {
-    for (let proto = value; typeof proto === "function" && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
-      const base = bases.get(proto);
-      if (base !== undefined) return base;
-    }
-    return "";
-  }
-  function isClass(value) {
-    return typeof value === "function" && (baseOf(value) !== "" || /^class[\s{]/.test(Function.prototype.toString.call(value)));
-  }
-  function methodNames(object, stop) {
-    const names = new Set();
-    for (let o = object; o !== null && o !== stop && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-      for (const key of Object.getOwnPropertyNames(o)) {
-        if (key === "constructor") continue;
-        const descriptor = Object.getOwnPropertyDescriptor(o, key);
-        if (typeof descriptor.value === "function") names.add(key);
-      }
-    }
-    return [...names].sort();
-  }
-  // [[name, kind, base, methods]] for each export; kind is "class", "function", "object" or "value".
-  host.describeExports = function (exports) {
-    return Object.keys(exports).sort().map((name) => {
-      const value = exports[name];
-      if (isClass(value)) {
-        const base = baseOf(value);
-        const stop = base ? [...bases].find(([, n]) => n === base)[0].prototype : null;
-        return [name, "class", base, methodNames(value.prototype, stop)];
-      }
-      if (typeof value === "function") return [name, "function", "", []];
-      if (value !== null && typeof value === "object") return [name, "object", "", methodNames(value, null)];
-      return [name, "value", "", []];
-    });
-  };
-
   // --- delivering events ---------------------------------------------------------------------------------------------
   function settleWith(result, id, map) {
     if (result instanceof Promise) {
@@ -241,7 +114,7 @@
   // The object a call goes to: a new instance of a class export (constructed with (ctx, env), as workerd does for
   // entrypoint classes), an object export, or (kind "instance") `exports` itself, an object Swift keeps.
   function targetOf(exports, name, kind, ctx) {
-    if (kind === "class") return new exports[name](ctx, currentEnv);
+    if (kind === "class") return new exports[name](ctx, internal.env());
     if (kind === "instance") return exports;
     return exports[name];
   }
@@ -305,7 +178,7 @@
         const target = targetOf(exports, name, kind, ctx);
         result = methodOf(target, "fetch").call(target, request);
       } else {
-        result = exports[name].fetch(request, currentEnv, ctx);
+        result = exports[name].fetch(request, internal.env(), ctx);
       }
     } catch (error) {
       host.settle(id, false, error);
@@ -323,8 +196,8 @@
         dispatch(new ScheduledEvent("scheduled", { ctx, scheduledTime, cron }));
       } else {
         const controller = { scheduledTime, cron, noRetry() {} };
-        const target = kind === "class" ? new exports[name](ctx, currentEnv) : exports[name];
-        result = kind === "class" ? target.scheduled(controller) : target.scheduled(controller, currentEnv, ctx);
+        const target = kind === "class" ? new exports[name](ctx, internal.env()) : exports[name];
+        result = kind === "class" ? target.scheduled(controller) : target.scheduled(controller, internal.env(), ctx);
       }
     } catch (error) {
       host.settle(id, false, error);
@@ -333,22 +206,4 @@
     settleWith(Promise.resolve(result).then(() => ExecutionContext.settled(ctx)), id, () => host.settle(id, true, undefined));
   };
 
-  // Turns a promise-returning host function into one that always returns a promise (a throw becomes a
-  // rejection). Calls with up to three arguments avoid materialising an arguments array: this is the hot path of
-  // every binding call.
-  host.promising = function (native) {
-    return function () {
-      try {
-        switch (arguments.length) {
-          case 0: return Promise.resolve(native.call(this));
-          case 1: return Promise.resolve(native.call(this, arguments[0]));
-          case 2: return Promise.resolve(native.call(this, arguments[0], arguments[1]));
-          case 3: return Promise.resolve(native.call(this, arguments[0], arguments[1], arguments[2]));
-          default: return Promise.resolve(native.apply(this, arguments));
-        }
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    };
-  };
 })(globalThis.__kindling);
