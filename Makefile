@@ -7,7 +7,7 @@
 
 SWIFT ?= swift
 # Debian packages: C libraries (with their pkg-config files), the bundler, and the tools the tests call.
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev sqlite3 libjavascriptcoregtk-4.1-dev esbuild wrk
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev sqlite3 libjavascriptcoregtk-4.1-dev zlib1g-dev esbuild wrk
 # apt-get needs root; use sudo when we are not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -29,6 +29,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CJavaScriptCore",
             pkgConfig: "javascriptcoregtk-4.1",
@@ -49,7 +50,7 @@ let package = Package(
         .target(
             name: "KindlingRuntime",
             dependencies: [
-                "CJavaScriptCore", .product(name: "Logging", package: "swift-log"),
+                "CJavaScriptCore", "CZlib", .product(name: "Logging", package: "swift-log"),
                 // crypto.subtle (WebAPI/Crypto): BoringSSL underneath, vendored by the package.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -64,6 +64,7 @@ extension ScriptContext {
             return target
         }
         installCryptoFunctions()
+        installCompressionFunctions()
     }
 
     /// Writes one `console` line to the isolate's logger.

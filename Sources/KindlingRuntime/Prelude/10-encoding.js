@@ -347,6 +347,7 @@
   exposeMembers(TextDecoder.prototype);
   brand(TextDecoder, "TextDecoder");
   defineGlobal("TextDecoder", TextDecoder);
+  internal.TextDecoder = TextDecoder; // for TextDecoderStream, safe from a worker replacing the global
 
   // One-shot UTF-8 decode with replacement, BOM not stripped (used by Body.text after stripping).
   const sharedDecoder = new TextDecoder("utf-8", { ignoreBOM: true });

@@ -1,213 +1,114 @@
-// Kindling prelude: the stand-in stream behind `Request.body` / `Response.body` until the
-// streams issue brings a real ReadableStream. It covers what Workers code does with a body stream
-// in practice: pass it to `new Response(stream, …)` / `new Request(…, { body: stream })` (which
-// unwraps it without copying), read it with getReader() or `for await`, cancel() or tee() it.
-// It holds one chunk (the whole body) and is not exposed as a global.
+// Kindling prelude: how bodies (15-body.js, 16-request.js, 17-response.js, 18-blob.js) use the real
+// ReadableStream of 14-stream-*.js. A body's `body` getter makes a byte stream over the body's string
+// or bytes lazily; while nobody has read it, the stream still carries that source, so handing the
+// stream to `new Response(stream)` or to the host unwraps it again without copying or streaming
+// (the dispatch fast path).
 //
-// Hooks this file defines on internal (a real streams implementation replaces them):
-//   internal.makeBodyStream(source)    → a stream over a string or Uint8Array source
-//   internal.makeUsedBodyStream()      → a stream that is already disturbed and closed
-//   internal.unwrapBodyStream(stream)  → the string/Uint8Array behind an untouched stream, marking
-//                                        the stream disturbed and locked; undefined otherwise
-//   internal.isBodyStream(value), internal.isStreamDisturbed(stream)
-//   internal.readStreamBytes(stream)   → Promise<Uint8Array> of every chunk (any stream with getReader)
+// Internal hooks for other prelude files and for the host (all on `internal`):
+//   makeBodyStream(source)        → a ReadableStream (type "bytes") over a string or Uint8Array; its
+//                                   first pull enqueues one copy of the bytes and closes
+//   makeUsedBodyStream()          → a stream that is already disturbed and closed
+//   unwrapBodyStream(stream)      → the string/Uint8Array behind an untouched body stream, leaving the
+//                                   stream locked, disturbed and closed; undefined for any other stream
+//   isBodyStream(value)           → value is a ReadableStream (brand check)
+//   isStreamDisturbed(stream)     → the stream has been read from or cancelled
+//   readStreamBytes(stream)       → Promise<Uint8Array> of every chunk, read through an internal reader
+//                                   (chunks must be ArrayBuffers or views, else a TypeError)
+//   readStreamChunks(stream, onChunk) → Promise<void>: onChunk(Uint8Array) for each chunk, as it comes
+//   newByteStream(pull, cancel)   → [stream, controller record] for a host-fed byte stream: pull(c) is
+//                                   called (returning a promise) whenever the stream wants data; feed it
+//                                   with enqueueBytes(c, Uint8Array) (adopts the bytes), closeBytes(c),
+//                                   errorBytes(c, error); desiredBytes(c) is the controller's desiredSize
+// Streams internals for other streams files are on internal.streams (see 14-stream-base.js).
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
+  const S = internal.streams;
+  const { UNDEFINED } = S;
 
-  const LOCKED = "This ReadableStream is currently locked to a reader.";
-  const NEW = Object.freeze({});
-
-  class BodyStream {
-    #source; // string | Uint8Array | null once read, cancelled or unwrapped
-    #reader = null;
-    #disturbed = false;
-
-    constructor(token, source, disturbed) {
-      if (token !== NEW) throw new TypeError("Illegal constructor");
-      this.#source = source;
-      this.#disturbed = disturbed;
-    }
-
-    static {
-      internal.makeBodyStream = (source) => new BodyStream(NEW, source, false);
-      internal.makeUsedBodyStream = () => new BodyStream(NEW, null, true);
-      internal.isOwnBodyStream = (s) => #source in Object(s);
-      internal.ownStreamDisturbed = (s) => s.#disturbed;
-      internal.unwrapOwnStream = (s) => {
-        if (s.#disturbed || s.#reader !== null || s.#source === null) return undefined;
-        const source = s.#source;
-        s.#source = null;
-        s.#disturbed = true;
-        s.#reader = LOCKED; // permanently locked: the source now belongs to another body
-        return source;
-      };
-      internal.readOwnStream = (s, reader) => {
-        if (s.#reader !== reader) throw new TypeError("This reader has been released.");
-        s.#disturbed = true;
-        const source = s.#source;
-        s.#source = null;
-        if (source === null) return null;
-        const bytes = typeof source === "string" ? internal.utf8Encode(source) : source.slice();
-        return bytes.length === 0 ? null : bytes;
-      };
-      internal.releaseOwnStream = (s, reader) => {
-        if (s.#reader === reader) s.#reader = null;
-      };
-      internal.cancelOwnStream = (s) => {
-        s.#disturbed = true;
-        s.#source = null;
-      };
-    }
-
-    static #check(self) {
-      if (self === null || (typeof self !== "object" && typeof self !== "function") || !(#source in self)) {
-        throw new TypeError("Illegal invocation");
-      }
-    }
-
-    get locked() {
-      BodyStream.#check(this);
-      return this.#reader !== null;
-    }
-
-    getReader(options = undefined) {
-      BodyStream.#check(this);
-      if (options !== undefined && options !== null && options.mode !== undefined) {
-        if (`${options.mode}` !== "byob") {
-          throw new TypeError(`Failed to execute 'getReader' on 'ReadableStream': '${options.mode}' is not a valid value for mode.`);
+  internal.makeBodyStream = (source) => {
+    const r = S.createReadableByteStream(
+      undefined,
+      (c) => {
+        const body = r.bodySource;
+        r.bodySource = null;
+        if (body !== null) {
+          const bytes = typeof body === "string" ? internal.utf8Encode(body) : body.slice();
+          if (bytes.length > 0) S.byteEnqueue(c, bytes);
         }
-        throw new TypeError("BYOB readers are not supported by Kindling's body streams yet.");
-      }
-      if (this.#reader !== null) throw new TypeError(LOCKED);
-      const reader = new BodyStreamReader(NEW, this);
-      this.#reader = reader;
-      return reader;
-    }
+        S.byteClose(c);
+        if (c.pendingPullIntos.length > 0) S.byteRespond(c, 0);
+        return UNDEFINED;
+      },
+      () => UNDEFINED,
+    );
+    r.bodySource = source;
+    return r.stream;
+  };
 
-    cancel(reason = undefined) {
-      BodyStream.#check(this);
-      if (this.#reader !== null) return Promise.reject(new TypeError(LOCKED));
-      internal.cancelOwnStream(this);
-      return Promise.resolve(undefined);
-    }
+  internal.makeUsedBodyStream = () => {
+    const r = S.createReadableByteStream(undefined, () => UNDEFINED, () => UNDEFINED);
+    S.readableCancel(r, undefined);
+    return r.stream;
+  };
 
-    // Both branches share the (immutable) source; this stream becomes locked and disturbed.
-    tee() {
-      BodyStream.#check(this);
-      if (this.#reader !== null) throw new TypeError(LOCKED);
-      const source = this.#source;
-      const disturbed = this.#disturbed;
-      this.#reader = LOCKED;
-      this.#source = null;
-      this.#disturbed = true;
-      return [new BodyStream(NEW, source, disturbed), new BodyStream(NEW, source, disturbed)];
-    }
+  internal.unwrapBodyStream = (stream) => {
+    if (!S.isReadableStream(stream)) return undefined;
+    const r = S.readableRecord(stream);
+    const source = r.bodySource;
+    if (source === null || r.disturbed || r.reader !== null || r.state !== "readable") return undefined;
+    S.acquireReader(r, false); // permanently locked: the source now belongs to another body
+    S.readableCancel(r, undefined);
+    return source;
+  };
 
-    values(options = undefined) {
-      BodyStream.#check(this);
-      const reader = this.getReader();
-      const preventCancel = options !== undefined && options !== null && !!options.preventCancel;
-      const it = { [Symbol.asyncIterator]() { return this; } };
-      it.next = () => reader.read().then((r) => (r.done ? (reader.releaseLock(), r) : r));
-      it.return = (value) => {
-        const done = preventCancel ? Promise.resolve() : reader.cancel(value);
-        return done.then(() => (reader.releaseLock(), { value, done: true }));
+  internal.isBodyStream = (value) => S.isReadableStream(value);
+  internal.isStreamDisturbed = (stream) => S.isReadableStream(stream) && S.readableRecord(stream).disturbed;
+
+  const NOT_BYTES = "This ReadableStream did not return bytes.";
+
+  // Reads every chunk of `stream` through a reader of our own; onChunk gets each as a Uint8Array.
+  function readStreamChunks(stream, onChunk) {
+    const reader = S.acquireReader(S.readableRecord(stream), false);
+    return new Promise((resolve, reject) => {
+      const request = {
+        chunk(value) {
+          const bytes = S.bytesOf(value);
+          if (bytes === undefined) {
+            const e = new TypeError(NOT_BYTES);
+            S.readableCancel(reader.stream, e);
+            reject(e);
+            return;
+          }
+          try {
+            onChunk(bytes);
+          } catch (e) {
+            S.readableCancel(reader.stream, e);
+            reject(e);
+            return;
+          }
+          // Read on in a microtask: a source that enqueues synchronously must not grow the stack.
+          S.microtask(() => S.readerRead(reader, request));
+        },
+        close() {
+          resolve(undefined);
+        },
+        error(e) {
+          reject(e);
+        },
       };
-      return it;
-    }
-
-    [Symbol.asyncIterator](options = undefined) {
-      return this.values(options);
-    }
+      S.readerRead(reader, request);
+    });
   }
-  internal.exposeMembers(BodyStream.prototype);
-  internal.brand(BodyStream, "ReadableStream");
-
-  class BodyStreamReader {
-    #stream;
-    #closed;
-    #resolveClosed;
-
-    constructor(token, stream) {
-      if (token !== NEW) throw new TypeError("Illegal constructor");
-      this.#stream = stream;
-      this.#closed = new Promise((resolve) => {
-        this.#resolveClosed = resolve;
-      });
-    }
-
-    static #check(self) {
-      if (self === null || (typeof self !== "object" && typeof self !== "function") || !(#stream in self)) {
-        throw new TypeError("Illegal invocation");
-      }
-      if (self.#stream === null) throw new TypeError("This ReadableStream reader has been released.");
-      return self.#stream;
-    }
-
-    get closed() {
-      if (!(#stream in this)) throw new TypeError("Illegal invocation");
-      return this.#closed;
-    }
-
-    read() {
-      let stream;
-      try {
-        stream = BodyStreamReader.#check(this);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      const chunk = internal.readOwnStream(stream, this);
-      if (chunk === null) {
-        this.#resolveClosed(undefined);
-        return Promise.resolve({ value: undefined, done: true });
-      }
-      return Promise.resolve({ value: chunk, done: false });
-    }
-
-    cancel(reason = undefined) {
-      let stream;
-      try {
-        stream = BodyStreamReader.#check(this);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      internal.cancelOwnStream(stream);
-      this.#resolveClosed(undefined);
-      return Promise.resolve(undefined);
-    }
-
-    releaseLock() {
-      if (!(#stream in this)) throw new TypeError("Illegal invocation");
-      if (this.#stream === null) return;
-      internal.releaseOwnStream(this.#stream, this);
-      this.#stream = null;
-    }
-  }
-  internal.exposeMembers(BodyStreamReader.prototype);
-  internal.brand(BodyStreamReader, "ReadableStreamDefaultReader");
-
-  // ---------------------------------------------------------------- hooks used by the Body mixin
-  internal.isBodyStream = (v) =>
-    v !== null && typeof v === "object" && typeof v.getReader === "function" && !ArrayBuffer.isView(v);
-  internal.isStreamDisturbed = (s) => (internal.isOwnBodyStream(s) ? internal.ownStreamDisturbed(s) : false);
-  internal.unwrapBodyStream = (s) => (internal.isOwnBodyStream(s) ? internal.unwrapOwnStream(s) : undefined);
+  internal.readStreamChunks = readStreamChunks;
 
   internal.readStreamBytes = async function readStreamBytes(stream) {
-    const reader = stream.getReader();
     const chunks = [];
     let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let chunk;
-      if (value instanceof Uint8Array) chunk = value;
-      else if (value instanceof ArrayBuffer) chunk = new Uint8Array(value);
-      else if (ArrayBuffer.isView(value)) chunk = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-      else throw new TypeError("This ReadableStream did not return bytes.");
+    await readStreamChunks(stream, (chunk) => {
       chunks.push(chunk);
       total += chunk.length;
-    }
+    });
     if (chunks.length === 1) return chunks[0];
     const out = new Uint8Array(total);
     let offset = 0;
@@ -217,4 +118,16 @@
     }
     return out;
   };
+
+  internal.newByteStream = (pull, cancel) => {
+    const r = S.createReadableByteStream(undefined, pull, cancel === undefined ? () => UNDEFINED : cancel);
+    return [r.stream, r.controller];
+  };
+  internal.enqueueBytes = (c, bytes) => S.byteEnqueue(c, bytes);
+  internal.closeBytes = (c) => {
+    S.byteClose(c);
+    if (c.pendingPullIntos.length > 0) S.byteRespond(c, 0);
+  };
+  internal.errorBytes = (c, e) => S.byteError(c, e);
+  internal.desiredBytes = (c) => S.controllerDesiredSize(c);
 })();

@@ -12,6 +12,8 @@
   host.internal = internal;
   // crypto.subtle's primitives (WebAPI/Crypto), for the deferred 1d-crypto-*.js files.
   internal.cryptoNative = host.cryptoNative;
+  // zlib for CompressionStream / DecompressionStream (ScriptContext+Compression.swift), for the deferred files.
+  internal.zlib = { open: host.zlibOpen, process: host.zlibProcess, close: host.zlibClose };
 
   // Replaces the deferred globals (`names`, an array) with accessors that run the deferred files (`load`) on first
   // use, get or set; the files then define the real globals in their place.

@@ -1,0 +1,58 @@
+// Kindling prelude: CompressionStream and DecompressionStream (WICG Compression Streams) for
+// "gzip", "deflate" and "deflate-raw", backed by zlib through the host (ScriptContext+Compression.swift).
+// TransformStream subclasses with a byte readable side, as in workerd. Corrupt or truncated input,
+// or data after the end of the compressed stream, errors the stream with a TypeError.
+(function () {
+  "use strict";
+  const internal = globalThis[Symbol.for("kindling.internal")];
+  const S = internal.streams;
+  const { UNDEFINED } = S;
+  const TransformStream = globalThis.TransformStream;
+  const zlib = internal.zlib;
+  const FORMATS = new Set(["gzip", "deflate", "deflate-raw"]);
+
+  function zlibTransform(format, compresses, what) {
+    format = `${format}`;
+    if (!FORMATS.has(format)) {
+      throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
+    }
+    const handle = zlib.open(format, compresses);
+    return S.transformArguments({
+      bytes: true,
+      transform(chunk, c) {
+        const bytes = S.bytesOf(chunk);
+        if (bytes === undefined) throw new TypeError(`${what} only accepts ArrayBuffer and ArrayBufferView chunks.`);
+        const out = zlib.process(handle, bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), false);
+        if (out.length > 0) S.transformEnqueue(c, out, true);
+        return UNDEFINED;
+      },
+      flush(c) {
+        const out = zlib.process(handle, undefined, true);
+        if (out.length > 0) S.transformEnqueue(c, out, true);
+        return UNDEFINED;
+      },
+      cancel() {
+        zlib.close(handle);
+        return UNDEFINED;
+      },
+    });
+  }
+
+  class CompressionStream extends TransformStream {
+    constructor(format) {
+      internal.argCount(arguments.length, 1, "Failed to construct 'CompressionStream'");
+      super(...zlibTransform(format, true, "CompressionStream"));
+    }
+  }
+  internal.brand(CompressionStream, "CompressionStream");
+  internal.defineGlobal("CompressionStream", CompressionStream);
+
+  class DecompressionStream extends TransformStream {
+    constructor(format) {
+      internal.argCount(arguments.length, 1, "Failed to construct 'DecompressionStream'");
+      super(...zlibTransform(format, false, "DecompressionStream"));
+    }
+  }
+  internal.brand(DecompressionStream, "DecompressionStream");
+  internal.defineGlobal("DecompressionStream", DecompressionStream);
+})();
