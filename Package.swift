@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
         .testTarget(
             name: "KindlingRuntimeTests",
-            dependencies: ["KindlingRuntime", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KindlingRuntime", "CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "KindlingHTTPTests",

@@ -166,7 +166,7 @@
       if (t.bytes) {
         const bytes = S.bytesOf(chunk);
         if (bytes === undefined) {
-          throw new TypeError("This TransformStream is being used as a byte stream, but received a value that is not a BufferSource.");
+          throw new TypeError(NOT_BYTES);
         }
         // A copy: the writer keeps its buffer, and enqueueing transfers the one it is given.
         if (bytes.byteLength > 0) S.byteEnqueue(rc, owned ? bytes : bytes.slice());
@@ -198,8 +198,16 @@
     });
   }
 
+  const NOT_BYTES = "This WritableStream only supports writing byte types.";
+
   function sinkWrite(t, chunk) {
     const c = t.controller;
+    // A byte transform refuses anything else at once, as workerd does, rather than after backpressure.
+    if (t.bytes && S.bytesOf(chunk) === undefined) {
+      const e = new TypeError(NOT_BYTES);
+      transformError(t, e);
+      return rejected(e);
+    }
     if (t.backpressure) {
       return t.backpressureChange.promise.then(() => {
         const w = t.writable;

@@ -11,7 +11,7 @@
   const zlib = internal.zlib;
   const FORMATS = new Set(["gzip", "deflate", "deflate-raw"]);
 
-  function zlibTransform(format, compresses, what) {
+  function zlibTransform(format, compresses) {
     format = `${format}`;
     if (!FORMATS.has(format)) {
       throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
@@ -20,8 +20,7 @@
     return S.transformArguments({
       bytes: true,
       transform(chunk, c) {
-        const bytes = S.bytesOf(chunk);
-        if (bytes === undefined) throw new TypeError(`${what} only accepts ArrayBuffer and ArrayBufferView chunks.`);
+        const bytes = S.bytesOf(chunk); // a BufferSource: the byte transform checked
         const out = zlib.process(handle, bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), false);
         if (out.length > 0) S.transformEnqueue(c, out, true);
         return UNDEFINED;
@@ -41,7 +40,7 @@
   class CompressionStream extends TransformStream {
     constructor(format) {
       internal.argCount(arguments.length, 1, "Failed to construct 'CompressionStream'");
-      super(...zlibTransform(format, true, "CompressionStream"));
+      super(...zlibTransform(format, true));
     }
   }
   internal.brand(CompressionStream, "CompressionStream");
@@ -50,7 +49,7 @@
   class DecompressionStream extends TransformStream {
     constructor(format) {
       internal.argCount(arguments.length, 1, "Failed to construct 'DecompressionStream'");
-      super(...zlibTransform(format, false, "DecompressionStream"));
+      super(...zlibTransform(format, false));
     }
   }
   internal.brand(DecompressionStream, "DecompressionStream");
