@@ -41,6 +41,14 @@
   S.handled = handled;
   S.deferred = deferred;
   S.promiseCall = promiseCall;
+  // What `f` returns, or a promise rejected with what it throws: for methods that report errors as rejections.
+  S.promising = (f) => {
+    try {
+      return f();
+    } catch (e) {
+      return rejected(e);
+    }
+  };
   S.UNDEFINED = resolved(undefined);
   // Runs `f` in a microtask (queueMicrotask without going through the global a worker may replace).
   S.microtask = (f) => {
@@ -133,47 +141,35 @@
     return value;
   };
 
-  function strategyInit(init, what) {
-    if (init === undefined || init === null || (typeof init !== "object" && typeof init !== "function")) {
-      throw new TypeError(`Failed to construct '${what}': 1 argument required, but only 0 present.`);
-    }
-    const hwm = init.highWaterMark;
-    if (hwm === undefined) throw new TypeError(`Failed to construct '${what}': highWaterMark is required.`);
-    return Number(hwm);
-  }
-  // The size functions are shared by every instance, as the spec requires (and are named "size").
-  const countSize = { size() { return 1; } }.size;
-  const byteLengthSize = { size(chunk) { return chunk.byteLength; } }.size;
-
-  class CountQueuingStrategy {
-    #highWaterMark;
-    constructor(init) {
-      this.#highWaterMark = strategyInit(init, "CountQueuingStrategy");
-    }
-    get highWaterMark() {
-      if (!(#highWaterMark in Object(this))) throw new TypeError("Illegal invocation");
-      return this.#highWaterMark;
-    }
-    get size() {
-      if (!(#highWaterMark in Object(this))) throw new TypeError("Illegal invocation");
-      return countSize;
-    }
-  }
-  class ByteLengthQueuingStrategy {
-    #highWaterMark;
-    constructor(init) {
-      this.#highWaterMark = strategyInit(init, "ByteLengthQueuingStrategy");
-    }
-    get highWaterMark() {
-      if (!(#highWaterMark in Object(this))) throw new TypeError("Illegal invocation");
-      return this.#highWaterMark;
-    }
-    get size() {
-      if (!(#highWaterMark in Object(this))) throw new TypeError("Illegal invocation");
-      return byteLengthSize;
-    }
-  }
-  for (const [ctor, name] of [[CountQueuingStrategy, "CountQueuingStrategy"], [ByteLengthQueuingStrategy, "ByteLengthQueuingStrategy"]]) {
+  // CountQueuingStrategy and ByteLengthQueuingStrategy differ only in their size function, which
+  // is shared by every instance, as the spec requires (and is named "size").
+  const sizes = {
+    CountQueuingStrategy: { size() { return 1; } }.size,
+    ByteLengthQueuingStrategy: { size(chunk) { return chunk.byteLength; } }.size,
+  };
+  for (const name of Object.keys(sizes)) {
+    const size = sizes[name];
+    const ctor = {
+      [name]: class {
+        #highWaterMark;
+        constructor(init) {
+          if (init === undefined || init === null || (typeof init !== "object" && typeof init !== "function")) {
+            throw new TypeError(`Failed to construct '${name}': 1 argument required, but only 0 present.`);
+          }
+          const hwm = init.highWaterMark;
+          if (hwm === undefined) throw new TypeError(`Failed to construct '${name}': highWaterMark is required.`);
+          this.#highWaterMark = Number(hwm);
+        }
+        get highWaterMark() {
+          if (!(#highWaterMark in Object(this))) throw new TypeError("Illegal invocation");
+          return this.#highWaterMark;
+        }
+        get size() {
+          if (!(#highWaterMark in Object(this))) throw new TypeError("Illegal invocation");
+          return size;
+        }
+      },
+    }[name];
     internal.exposeMembers(ctor.prototype);
     internal.brand(ctor, name);
     internal.defineGlobal(name, ctor);

@@ -11,7 +11,7 @@
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
   const S = internal.streams;
-  const { resolved, rejected, UNDEFINED } = S;
+  const { rejected, UNDEFINED } = S;
   const TOKEN = Object.freeze({});
   const RELEASED = "This ReadableStream reader has been released.";
 
@@ -203,14 +203,7 @@
     }
 
     cancel(reason = undefined) {
-      let reader;
-      try {
-        reader = ReadableStreamBYOBReader.#record(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      if (reader.stream === null) return rejected(new TypeError(RELEASED));
-      return S.readableCancel(reader.stream, reason);
+      return S.promising(() => S.readerCancel(ReadableStreamBYOBReader.#record(this), reason));
     }
 
     releaseLock() {
@@ -231,45 +224,17 @@
       autoAllocateChunkSize, pendingPullIntos: [], byobRequest: null,
     };
     c.controller = new ReadableByteStreamController(TOKEN, c);
-    S.resetQueue(c);
-    const argument = internalAlgorithms ? c : c.controller;
-    c.pullAlgorithm = () => pull(argument);
-    r.controller = c;
-    const startResult = start === undefined ? undefined : start(argument);
-    resolved(startResult).then(
-      () => {
-        c.started = true;
-        callPullIfNeeded(c);
-      },
-      (e) => byteError(c, e),
-    );
+    S.startController(r, c, start, pull, internalAlgorithms);
   };
 
-  function callPullIfNeeded(c) {
-    if (!shouldCallPull(c)) return;
-    if (c.pulling) {
-      c.pullAgain = true;
-      return;
-    }
-    c.pulling = true;
-    c.pullAlgorithm().then(
-      () => {
-        c.pulling = false;
-        if (c.pullAgain) {
-          c.pullAgain = false;
-          callPullIfNeeded(c);
-        }
-      },
-      (e) => byteError(c, e),
-    );
-  }
+  const callPullIfNeeded = (c) => S.callPullIfNeeded(c);
 
-  function shouldCallPull(c) {
+  S.byteShouldCallPull = (c) => {
     const r = c.stream;
     if (r.state !== "readable" || c.closeRequested || !c.started) return false;
     if (S.numRequests(r) > 0) return true;
     return S.controllerDesiredSize(c) > 0;
-  }
+  };
 
   function clearAlgorithms(c) {
     c.pullAlgorithm = null;

@@ -83,14 +83,11 @@
     }
 
     cancel(reason = undefined) {
-      let r;
-      try {
-        r = S.readableRecord(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      if (r.reader !== null) return rejected(new TypeError(LOCKED));
-      return readableCancel(r, reason);
+      return S.promising(() => {
+        const r = S.readableRecord(this);
+        if (r.reader !== null) throw new TypeError(LOCKED);
+        return readableCancel(r, reason);
+      });
     }
 
     getReader(options = undefined) {
@@ -109,13 +106,7 @@
     }
 
     pipeTo(destination, options = undefined) {
-      let r;
-      try {
-        r = S.readableRecord(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      return S.pipeTo(r, destination, options);
+      return S.promising(() => S.pipeTo(S.readableRecord(this), destination, options));
     }
 
     tee() {
@@ -269,8 +260,11 @@
   }
   S.readerRead = readerRead;
 
-  // ReadableStreamReaderGenericCancel.
-  S.readerCancel = (reader, reason) => readableCancel(reader.stream, reason);
+  // ReadableStreamReaderGenericCancel, for the readers' cancel() (a released reader is a TypeError).
+  S.readerCancel = (reader, reason) => {
+    if (reader.stream === null) throw new TypeError(RELEASED);
+    return readableCancel(reader.stream, reason);
+  };
 
   // The read request behind a promise from read(): resolves with { value, done }.
   class PromiseReadRequest {
@@ -333,14 +327,7 @@
     }
 
     cancel(reason = undefined) {
-      let reader;
-      try {
-        reader = ReadableStreamDefaultReader.#record(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      if (reader.stream === null) return rejected(new TypeError(RELEASED));
-      return readableCancel(reader.stream, reason);
+      return S.promising(() => S.readerCancel(ReadableStreamDefaultReader.#record(this), reason));
     }
 
     releaseLock() {
@@ -398,6 +385,12 @@
       closeRequested: false, pulling: false, pullAgain: false, hwm, size, pullAlgorithm: null, cancelAlgorithm: cancel,
     };
     c.controller = new ReadableStreamDefaultController(TOKEN, c);
+    startController(r, c, start, pull, internalAlgorithms);
+  }
+
+  // The steps both kinds of controller share once their record `c` is made: wire it to the stream,
+  // run start, and pull when start has settled.
+  function startController(r, c, start, pull, internalAlgorithms) {
     S.resetQueue(c);
     const argument = internalAlgorithms ? c : c.controller;
     c.pullAlgorithm = () => pull(argument);
@@ -408,12 +401,16 @@
         c.started = true;
         callPullIfNeeded(c);
       },
-      (e) => defaultError(c, e),
+      (e) => controllerError(c, e),
     );
   }
+  S.startController = startController;
 
+  const controllerError = (c, e) => (c.kind === "bytes" ? S.byteError(c, e) : defaultError(c, e));
+
+  // ReadableStreamDefaultControllerCallPullIfNeeded / ReadableByteStreamControllerCallPullIfNeeded.
   function callPullIfNeeded(c) {
-    if (!shouldCallPull(c)) return;
+    if (!(c.kind === "bytes" ? S.byteShouldCallPull(c) : shouldCallPull(c))) return;
     if (c.pulling) {
       c.pullAgain = true;
       return;
@@ -427,9 +424,10 @@
           callPullIfNeeded(c);
         }
       },
-      (e) => defaultError(c, e),
+      (e) => controllerError(c, e),
     );
   }
+  S.callPullIfNeeded = callPullIfNeeded;
 
   function shouldCallPull(c) {
     if (!canCloseOrEnqueue(c) || !c.started) return false;

@@ -218,86 +218,63 @@
     return performTransform(c, chunk);
   }
 
-  function sinkAbort(t, reason) {
-    const c = t.controller;
+  // The shape the sink's abort and close and the source's cancel share: run one of the transformer's
+  // algorithms once (later calls get the same promise), then `settled()` (which may throw) or
+  // `failed(e)`, and settle with the outcome.
+  function finishOnce(c, algorithm, argument, settled, failed) {
     if (c.finish !== null) return c.finish.promise;
-    const r = t.readable;
     c.finish = deferred();
-    const cancel = c.cancelAlgorithm;
+    const run = c[algorithm];
     clearAlgorithms(c);
-    (cancel === null ? UNDEFINED : cancel(reason)).then(
+    let result;
+    try {
+      result = run === null ? UNDEFINED : resolved(run(argument));
+    } catch (e) {
+      result = rejected(e);
+    }
+    result.then(
       () => {
-        if (r.state === "errored") c.finish.reject(r.storedError);
-        else {
-          readableControllerError(t, reason);
+        try {
+          settled();
           c.finish.resolve(undefined);
+        } catch (e) {
+          c.finish.reject(e);
         }
       },
       (e) => {
-        readableControllerError(t, e);
+        failed(e);
         c.finish.reject(e);
       },
     );
     return c.finish.promise;
   }
 
-  function sinkClose(t) {
-    const c = t.controller;
-    if (c.finish !== null) return c.finish.promise;
-    const r = t.readable;
-    c.finish = deferred();
-    const flush = c.flushAlgorithm;
-    clearAlgorithms(c);
-    let flushed;
-    try {
-      flushed = flush === null ? UNDEFINED : resolved(flush(c));
-    } catch (e) {
-      flushed = rejected(e);
-    }
-    flushed.then(
-      () => {
-        if (r.state === "errored") c.finish.reject(r.storedError);
-        else {
-          readableControllerClose(t);
-          c.finish.resolve(undefined);
-        }
-      },
-      (e) => {
-        readableControllerError(t, e);
-        c.finish.reject(e);
-      },
-    );
-    return c.finish.promise;
-  }
+  const sinkAbort = (t, reason) =>
+    finishOnce(t.controller, "cancelAlgorithm", reason, () => {
+      if (t.readable.state === "errored") throw t.readable.storedError;
+      readableControllerError(t, reason);
+    }, (e) => readableControllerError(t, e));
+
+  const sinkClose = (t) =>
+    finishOnce(t.controller, "flushAlgorithm", t.controller, () => {
+      if (t.readable.state === "errored") throw t.readable.storedError;
+      readableControllerClose(t);
+    }, (e) => readableControllerError(t, e));
+
+  const sourceCancel = (t, reason) =>
+    finishOnce(t.controller, "cancelAlgorithm", reason, () => {
+      const w = t.writable;
+      if (w.state === "errored") throw w.storedError;
+      S.writableErrorIfNeeded(w.controller, reason);
+      unblockWrite(t);
+    }, (e) => {
+      S.writableErrorIfNeeded(t.writable.controller, e);
+      unblockWrite(t);
+    });
 
   function sourcePull(t) {
     setBackpressure(t, false);
     return t.backpressureChange.promise;
-  }
-
-  function sourceCancel(t, reason) {
-    const c = t.controller;
-    if (c.finish !== null) return c.finish.promise;
-    const w = t.writable;
-    c.finish = deferred();
-    const cancel = c.cancelAlgorithm;
-    clearAlgorithms(c);
-    (cancel === null ? UNDEFINED : cancel(reason)).then(
-      () => {
-        if (w.state === "errored") c.finish.reject(w.storedError);
-        else {
-          S.writableErrorIfNeeded(w.controller, reason);
-          unblockWrite(t);
-          c.finish.resolve(undefined);
-        }
-      },
-      (e) => {
-        S.writableErrorIfNeeded(w.controller, e);
-        unblockWrite(t);
-        c.finish.reject(e);
-      },
-    );
-    return c.finish.promise;
   }
 
   class TransformStreamDefaultController {

@@ -37,21 +37,17 @@
     });
   }
 
-  class CompressionStream extends TransformStream {
-    constructor(format) {
-      internal.argCount(arguments.length, 1, "Failed to construct 'CompressionStream'");
-      super(...zlibTransform(format, true));
-    }
+  // CompressionStream and DecompressionStream differ only in the direction zlib works.
+  for (const [name, compresses] of [["CompressionStream", true], ["DecompressionStream", false]]) {
+    const ctor = {
+      [name]: class extends TransformStream {
+        constructor(format) {
+          internal.argCount(arguments.length, 1, `Failed to construct '${name}'`);
+          super(...zlibTransform(format, compresses));
+        }
+      },
+    }[name];
+    internal.brand(ctor, name);
+    internal.defineGlobal(name, ctor);
   }
-  internal.brand(CompressionStream, "CompressionStream");
-  internal.defineGlobal("CompressionStream", CompressionStream);
-
-  class DecompressionStream extends TransformStream {
-    constructor(format) {
-      internal.argCount(arguments.length, 1, "Failed to construct 'DecompressionStream'");
-      super(...zlibTransform(format, false));
-    }
-  }
-  internal.brand(DecompressionStream, "DecompressionStream");
-  internal.defineGlobal("DecompressionStream", DecompressionStream);
 })();

@@ -81,26 +81,15 @@
     }
 
     abort(reason = undefined) {
-      let w;
-      try {
-        w = S.writableRecord(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      if (w.writer !== null) return rejected(new TypeError(LOCKED));
-      return writableAbort(w, reason);
+      return S.promising(() => writableAbort(unlocked(this), reason));
     }
 
     close() {
-      let w;
-      try {
-        w = S.writableRecord(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      if (w.writer !== null) return rejected(new TypeError(LOCKED));
-      if (closeQueuedOrInFlight(w)) return rejected(new TypeError(CLOSING));
-      return writableClose(w);
+      return S.promising(() => {
+        const w = unlocked(this);
+        if (closeQueuedOrInFlight(w)) throw new TypeError(CLOSING);
+        return writableClose(w);
+      });
     }
 
     getWriter() {
@@ -110,6 +99,13 @@
   internal.exposeMembers(WritableStream.prototype);
   internal.brand(WritableStream, "WritableStream");
   internal.defineGlobal("WritableStream", WritableStream);
+
+  // The record of a WritableStream no writer holds.
+  function unlocked(stream) {
+    const w = S.writableRecord(stream);
+    if (w.writer !== null) throw new TypeError(LOCKED);
+    return w;
+  }
 
   function newStreamRecord(stream) {
     return {
@@ -388,22 +384,15 @@
     }
 
     abort(reason = undefined) {
-      try {
-        return writableAbort(WritableStreamDefaultWriter.#attached(this).stream, reason);
-      } catch (e) {
-        return rejected(e);
-      }
+      return S.promising(() => writableAbort(WritableStreamDefaultWriter.#attached(this).stream, reason));
     }
 
     close() {
-      let writer;
-      try {
-        writer = WritableStreamDefaultWriter.#attached(this);
-      } catch (e) {
-        return rejected(e);
-      }
-      if (closeQueuedOrInFlight(writer.stream)) return rejected(new TypeError(CLOSING));
-      return writableClose(writer.stream);
+      return S.promising(() => {
+        const w = WritableStreamDefaultWriter.#attached(this).stream;
+        if (closeQueuedOrInFlight(w)) throw new TypeError(CLOSING);
+        return writableClose(w);
+      });
     }
 
     releaseLock() {
@@ -412,11 +401,7 @@
     }
 
     write(chunk = undefined) {
-      try {
-        return writerWrite(WritableStreamDefaultWriter.#attached(this), chunk);
-      } catch (e) {
-        return rejected(e);
-      }
+      return S.promising(() => writerWrite(WritableStreamDefaultWriter.#attached(this), chunk));
     }
   }
   internal.exposeMembers(WritableStreamDefaultWriter.prototype);
