@@ -162,24 +162,16 @@
       isEventTarget = (value) => isObject(value) && #listeners in value;
     }
     addEventListener(type, callback, options = undefined) {
-      argCount(arguments.length, 2, "Failed to execute 'addEventListener' on 'EventTarget'");
-      const target = checkTarget(this);
+      const target = checkListenerCall(this, arguments.length, callback, "addEventListener");
       type = `${type}`;
-      if (callback !== null && callback !== undefined && !isObject(callback)) {
-        throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': The callback provided as parameter 2 is not an object.");
-      }
       const flat = flattenOptions(options, true);
       if (flat.signal !== null && flat.signal.aborted) return;
       if (callback === null || callback === undefined) return;
       addListener(target, type, { callback, capture: flat.capture, once: flat.once, passive: flat.passive, removed: false }, flat.signal);
     }
     removeEventListener(type, callback, options = undefined) {
-      argCount(arguments.length, 2, "Failed to execute 'removeEventListener' on 'EventTarget'");
-      const target = checkTarget(this);
+      const target = checkListenerCall(this, arguments.length, callback, "removeEventListener");
       type = `${type}`;
-      if (callback !== null && callback !== undefined && !isObject(callback)) {
-        throw new TypeError("Failed to execute 'removeEventListener' on 'EventTarget': The callback provided as parameter 2 is not an object.");
-      }
       const { capture } = flattenOptions(options, false);
       const list = listenersOf(target).get(type);
       const listener = list && list.find((l) => l.callback === callback && l.capture === capture);
@@ -204,6 +196,15 @@
   function checkTarget(value) {
     if (!isEventTarget(value)) throw new TypeError("Illegal invocation");
     return value;
+  }
+  // The checks add/removeEventListener share: two arguments, an EventTarget receiver, an object or null callback.
+  function checkListenerCall(self, count, callback, method) {
+    argCount(count, 2, `Failed to execute '${method}' on 'EventTarget'`);
+    const target = checkTarget(self);
+    if (callback !== null && callback !== undefined && !isObject(callback)) {
+      throw new TypeError(`Failed to execute '${method}' on 'EventTarget': The callback provided as parameter 2 is not an object.`);
+    }
+    return target;
   }
 
   function addListener(target, type, listener, signal) {

@@ -69,20 +69,19 @@
     if (basicParse(value, null, url, OPAQUE_PATH) === null) throw fail(`Invalid pathname '${value}'.`);
     return serializePath(url);
   }
-  function canonicalizeSearch(value) {
-    if (value === "") return value;
-    const url = dummyURL();
-    url.query = "";
-    basicParse(value, null, url, QUERY);
-    return url.query;
+  // The query or fragment of the dummy URL after parsing value in that state: percent-encoding as the URL
+  // Standard does there.
+  function canonicalizeIn(field, state) {
+    return (value) => {
+      if (value === "") return value;
+      const url = dummyURL();
+      url[field] = "";
+      basicParse(value, null, url, state);
+      return url[field];
+    };
   }
-  function canonicalizeHash(value) {
-    if (value === "") return value;
-    const url = dummyURL();
-    url.fragment = "";
-    basicParse(value, null, url, FRAGMENT);
-    return url.fragment;
-  }
+  const canonicalizeSearch = canonicalizeIn("query", QUERY);
+  const canonicalizeHash = canonicalizeIn("fragment", FRAGMENT);
 
   // --- components -------------------------------------------------------------------------------------------
   const DEFAULT_OPTIONS = { delimiter: "", prefix: "", ignoreCase: false };
