@@ -103,4 +103,26 @@ struct ClockTests {
                 == #"["1970-01-01T00:00:00.000Z",2020,1620259200000,946684800000,1000,2024,true,true,true,7,"Date","string",7,"[object Date]",false,"TypeError"]"#
         )
     }
+
+    @Test("in a fetch handler, CPU work measures 0 ms and an awaited timer measures its delay")
+    func fetchHandlerTiming() async throws {
+        try await withWorker([
+            "index.js": """
+                export default {
+                  async fetch() {
+                    const start = performance.now();
+                    let x = 0;
+                    for (let i = 0; i < 1e6; i++) x += i;
+                    const cpu = performance.now() - start;
+                    await scheduler.wait(15);
+                    const waited = performance.now() - start;
+                    return Response.json({ cpu, waitedAtLeast15: waited >= 15, sameAsDate: performance.now() === Date.now() });
+                  },
+                };
+                """
+        ]) { isolate, _ in
+            let response = try await isolate.fetch(WorkerRequest(url: "https://example.com/"))
+            #expect(response.text == #"{"cpu":0,"waitedAtLeast15":true,"sameAsDate":true}"#)
+        }
+    }
 }
