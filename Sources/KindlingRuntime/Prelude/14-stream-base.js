@@ -16,6 +16,14 @@
   const internal = globalThis[Symbol.for("kindling.internal")];
   const S = (internal.streams = internal.streams || {});
 
+  // Makes class `ctor` a global named `name`, as Web IDL exposes an interface: members enumerable,
+  // Symbol.toStringTag set.
+  S.publish = (ctor, name) => {
+    internal.exposeMembers(ctor.prototype);
+    internal.brand(ctor, name);
+    internal.defineGlobal(name, ctor);
+  };
+
   // ---------------------------------------------------------------- promises
   const resolved = (value) => Promise.resolve(value);
   const rejected = (reason) => Promise.reject(reason);
@@ -170,9 +178,7 @@
         }
       },
     }[name];
-    internal.exposeMembers(ctor.prototype);
-    internal.brand(ctor, name);
-    internal.defineGlobal(name, ctor);
+    S.publish(ctor, name);
   }
 
   // ---------------------------------------------------------------- bytes

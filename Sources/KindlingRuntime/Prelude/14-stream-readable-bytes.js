@@ -61,9 +61,7 @@
       byteError(ReadableByteStreamController.#record(this), e);
     }
   }
-  internal.exposeMembers(ReadableByteStreamController.prototype);
-  internal.brand(ReadableByteStreamController, "ReadableByteStreamController");
-  internal.defineGlobal("ReadableByteStreamController", ReadableByteStreamController);
+  S.publish(ReadableByteStreamController, "ReadableByteStreamController");
 
   // ---------------------------------------------------------------- ReadableStreamBYOBRequest
   class ReadableStreamBYOBRequest {
@@ -115,9 +113,7 @@
       respondWithNewView(this.#controller, view);
     }
   }
-  internal.exposeMembers(ReadableStreamBYOBRequest.prototype);
-  internal.brand(ReadableStreamBYOBRequest, "ReadableStreamBYOBRequest");
-  internal.defineGlobal("ReadableStreamBYOBRequest", ReadableStreamBYOBRequest);
+  S.publish(ReadableStreamBYOBRequest, "ReadableStreamBYOBRequest");
 
   // ---------------------------------------------------------------- ReadableStreamBYOBReader
   class ReadIntoRequest {
@@ -211,9 +207,7 @@
       if (reader.stream !== null) S.releaseReader(reader);
     }
   }
-  internal.exposeMembers(ReadableStreamBYOBReader.prototype);
-  internal.brand(ReadableStreamBYOBReader, "ReadableStreamBYOBReader");
-  internal.defineGlobal("ReadableStreamBYOBReader", ReadableStreamBYOBReader);
+  S.publish(ReadableStreamBYOBReader, "ReadableStreamBYOBReader");
 
   // ---------------------------------------------------------------- abstract operations
   // SetUpReadableByteStreamController; see setUpDefaultController for `internalAlgorithms`.

@@ -124,9 +124,7 @@
   Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, {
     value: ReadableStream.prototype.values, writable: true, configurable: true, enumerable: false,
   });
-  internal.exposeMembers(ReadableStream.prototype);
-  internal.brand(ReadableStream, "ReadableStream");
-  internal.defineGlobal("ReadableStream", ReadableStream);
+  S.publish(ReadableStream, "ReadableStream");
 
   function newStreamRecord(stream) {
     return {
@@ -335,9 +333,7 @@
       if (reader.stream !== null) releaseReader(reader);
     }
   }
-  internal.exposeMembers(ReadableStreamDefaultReader.prototype);
-  internal.brand(ReadableStreamDefaultReader, "ReadableStreamDefaultReader");
-  internal.defineGlobal("ReadableStreamDefaultReader", ReadableStreamDefaultReader);
+  S.publish(ReadableStreamDefaultReader, "ReadableStreamDefaultReader");
 
   // ---------------------------------------------------------------- default controller
   class ReadableStreamDefaultController {
@@ -373,9 +369,7 @@
       defaultError(ReadableStreamDefaultController.#record(this), e);
     }
   }
-  internal.exposeMembers(ReadableStreamDefaultController.prototype);
-  internal.brand(ReadableStreamDefaultController, "ReadableStreamDefaultController");
-  internal.defineGlobal("ReadableStreamDefaultController", ReadableStreamDefaultController);
+  S.publish(ReadableStreamDefaultController, "ReadableStreamDefaultController");
 
   // SetUpReadableStreamDefaultController. `internalAlgorithms`: the algorithms take the controller
   // record rather than the public controller object.

@@ -62,9 +62,7 @@
       return S.transformRecord(this).writable.stream;
     }
   }
-  internal.exposeMembers(TransformStream.prototype);
-  internal.brand(TransformStream, "TransformStream");
-  internal.defineGlobal("TransformStream", TransformStream);
+  S.publish(TransformStream, "TransformStream");
 
   // Arguments for `super(...)` in a subclass whose algorithms are internal. `options`: { start(c),
   // transform(chunk, c) → promise, flush(c) → promise, cancel(reason) → promise, writableHWM,
@@ -306,7 +304,5 @@
       terminate(TransformStreamDefaultController.#record(this));
     }
   }
-  internal.exposeMembers(TransformStreamDefaultController.prototype);
-  internal.brand(TransformStreamDefaultController, "TransformStreamDefaultController");
-  internal.defineGlobal("TransformStreamDefaultController", TransformStreamDefaultController);
+  S.publish(TransformStreamDefaultController, "TransformStreamDefaultController");
 })();

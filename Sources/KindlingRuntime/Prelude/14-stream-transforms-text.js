@@ -36,9 +36,7 @@
       return "utf-8";
     }
   }
-  internal.exposeMembers(TextEncoderStream.prototype);
-  internal.brand(TextEncoderStream, "TextEncoderStream");
-  internal.defineGlobal("TextEncoderStream", TextEncoderStream);
+  S.publish(TextEncoderStream, "TextEncoderStream");
 
   class TextDecoderStream extends TransformStream {
     #decoder;
@@ -81,7 +79,5 @@
       return TextDecoderStream.#decoderOf(this).ignoreBOM;
     }
   }
-  internal.exposeMembers(TextDecoderStream.prototype);
-  internal.brand(TextDecoderStream, "TextDecoderStream");
-  internal.defineGlobal("TextDecoderStream", TextDecoderStream);
+  S.publish(TextDecoderStream, "TextDecoderStream");
 })();

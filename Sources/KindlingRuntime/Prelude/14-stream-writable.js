@@ -96,9 +96,7 @@
       return acquireWriter(S.writableRecord(this)).writer;
     }
   }
-  internal.exposeMembers(WritableStream.prototype);
-  internal.brand(WritableStream, "WritableStream");
-  internal.defineGlobal("WritableStream", WritableStream);
+  S.publish(WritableStream, "WritableStream");
 
   // The record of a WritableStream no writer holds.
   function unlocked(stream) {
@@ -404,9 +402,7 @@
       return S.promising(() => writerWrite(WritableStreamDefaultWriter.#attached(this), chunk));
     }
   }
-  internal.exposeMembers(WritableStreamDefaultWriter.prototype);
-  internal.brand(WritableStreamDefaultWriter, "WritableStreamDefaultWriter");
-  internal.defineGlobal("WritableStreamDefaultWriter", WritableStreamDefaultWriter);
+  S.publish(WritableStreamDefaultWriter, "WritableStreamDefaultWriter");
 
   // ---------------------------------------------------------------- controller
   class WritableStreamDefaultController {
@@ -438,9 +434,7 @@
       controllerError(c, e);
     }
   }
-  internal.exposeMembers(WritableStreamDefaultController.prototype);
-  internal.brand(WritableStreamDefaultController, "WritableStreamDefaultController");
-  internal.defineGlobal("WritableStreamDefaultController", WritableStreamDefaultController);
+  S.publish(WritableStreamDefaultController, "WritableStreamDefaultController");
 
   function setUpController(w, start, write, close, abort, hwm, size, internalAlgorithms = false) {
     const c = {
