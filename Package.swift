@@ -123,7 +123,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KindlingTests",
-            dependencies: ["Kindling", "KindlingTesting", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Kindling", "KindlingTesting", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
         .testTarget(

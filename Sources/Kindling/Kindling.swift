@@ -85,7 +85,7 @@ public final class Kindling: Sendable {
                 self.scheduler = nil
             }
             if let port = options.port {
-                let responder = DispatchResponder(dispatcher: dispatcher, logger: logger, maxBodyBytes: 100_000_000)
+                let responder = DispatchResponder(dispatcher: dispatcher, logger: logger, maxBufferedBodyBytes: 64 << 10)
                 let server = HTTPServer(
                     configuration: HTTPServerConfiguration(host: options.host, port: port), responder: responder)
                 let address = try await server.start()
@@ -150,6 +150,11 @@ public final class Kindling: Sendable {
     /// Sends a request to the worker its URL routes to (the primary worker when no route matches),
     /// as an HTTP request to `kindling dev` would be.
     ///
+    /// A `.stream` request body reaches the worker as a `ReadableStream` read as the worker asks
+    /// for it. A worker that answers with a stream (`new Response(readable)`) gives a `.stream`
+    /// body, pulled from the worker chunk by chunk as you iterate it; dropping it unfinished
+    /// cancels the worker's stream.
+    ///
     /// - Returns: the worker's response.
     /// - Throws: `ScriptError` when the worker throws or rejects (its message and a stack naming
     ///   the user's file and line); ``KindlingError`` `.disposed` after ``dispose()``.
@@ -160,7 +165,7 @@ public final class Kindling: Sendable {
         body: WorkerBody = .empty
     ) async throws -> WorkerResponse {
         try checkOpen()
-        let request = try await KindlingRuntime.WorkerRequest(
+        let request = KindlingRuntime.WorkerRequest(
             WorkerRequest(url: url, method: method.uppercased(), headers: headers, body: body))
         // The caller's task waits for the answer anyway, so when the worker is idle its thread runs
         // the handler itself: no thread switch there and back (a test driving a worker sees the

@@ -1,7 +1,8 @@
 import HTTPTypes
 import KindlingRuntime
 
-// Conversions between the public request/response types and the runtime's plain-data ones.
+// Conversions between the public request/response types and the runtime's plain-data ones. Bodies are never read
+// here: bytes stay bytes, and a stream stays a stream, read only as its consumer asks.
 
 extension WorkerRequest {
     /// A runtime request as Swift code (a service binding closure) receives it.
@@ -10,20 +11,19 @@ extension WorkerRequest {
             url: request.url,
             method: request.method,
             headers: HTTPFields(request.headers),
-            body: request.body.map { .bytes($0) } ?? .empty
+            body: request.body.map(WorkerBody.init) ?? .empty
         )
     }
 }
 
 extension KindlingRuntime.WorkerRequest {
-    /// The runtime request for `request`, its body read to the end.
-    init(_ request: WorkerRequest) async throws {
-        let body: [UInt8]? = if case .empty = request.body { nil } else { try await request.body.collect() }
+    /// The runtime request for `request`.
+    init(_ request: WorkerRequest) {
         self.init(
             method: request.method,
             url: request.url,
             headers: request.headers.map { Header($0.name.rawName, $0.value) },
-            body: body
+            body: request.body.messageBody
         )
     }
 }
@@ -34,20 +34,40 @@ extension WorkerResponse {
             status: response.status,
             statusText: response.statusText,
             headers: HTTPFields(response.headers),
-            body: response.body.isEmpty ? .empty : .bytes(response.body)
+            body: WorkerBody(response.body)
         )
     }
 }
 
 extension KindlingRuntime.WorkerResponse {
-    /// The runtime response for what a Swift closure answered, its body read to the end.
-    init(_ response: WorkerResponse) async throws {
+    /// The runtime response for what a Swift closure answered.
+    init(_ response: WorkerResponse) {
         self.init(
             status: response.status,
             statusText: response.statusText,
             headers: response.headers.map { KindlingRuntime.WorkerRequest.Header($0.name.rawName, $0.value) },
-            body: try await response.body.collect()
+            body: response.body.messageBody ?? .empty
         )
+    }
+}
+
+extension WorkerBody {
+    /// The public form of a runtime body: a stream is read chunk by chunk as the caller iterates, and cancelled
+    /// (the worker's stream sees `cancel`) when the caller drops it unfinished.
+    init(_ body: MessageBody) {
+        switch body {
+        case .bytes(let bytes): self = bytes.isEmpty ? .empty : .bytes(bytes)
+        case .stream(let stream): self = .stream(AsyncThrowingStream(unfolding: { try await stream.next() }))
+        }
+    }
+
+    /// The runtime form: nil for no body.
+    var messageBody: MessageBody? {
+        switch self {
+        case .empty: nil
+        case .bytes(let bytes): .bytes(bytes)
+        case .stream(let stream): .stream(BodyStream(chunks: stream))
+        }
     }
 }
 

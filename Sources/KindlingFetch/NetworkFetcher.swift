@@ -46,7 +46,7 @@ public final class NetworkFetcher: OutboundFetcher {
                 url: request.url,
                 method: HTTPMethod(rawValue: request.method),
                 headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }),
-                body: request.body.map { .bytes($0) }
+                body: request.body.map(Self.outgoingBody)
             )
         } catch {
             completion(.failure(NetworkError.cannotLoad(request.url)))
@@ -57,6 +57,37 @@ public final class NetworkFetcher: OutboundFetcher {
             completion(result.mapError { NetworkError.describe($0, for: outgoing) })
         }
         return { task.cancel() }
+    }
+
+    /// A request body for AsyncHTTPClient: a stream is read chunk by chunk as the connection takes them.
+    private static func outgoingBody(_ body: MessageBody) -> HTTPClient.Body {
+        switch body {
+        case .bytes(let bytes):
+            return .bytes(bytes)
+        case .stream(let stream):
+            return .stream { writer in
+                let done = HTTPClient.defaultEventLoopGroup.any().makePromise(of: Void.self)
+                @Sendable func pump() {
+                    stream.read { result in
+                        switch result {
+                        case .success(let chunk?):
+                            writer.write(.byteBuffer(ByteBuffer(bytes: chunk))).whenComplete { written in
+                                if case .failure(let error) = written {
+                                    stream.cancel()
+                                    done.fail(error)
+                                } else {
+                                    pump()
+                                }
+                            }
+                        case .success(nil): done.succeed()
+                        case .failure(let error): done.fail(error)
+                        }
+                    }
+                }
+                pump()
+                return done.futureResult
+            }
+        }
     }
 
     /// Closes the HTTP client: connections in the pool, and exchanges still in flight (they fail). Later `fetch()`

@@ -38,7 +38,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
             status: Int(head.status.code),
             statusText: head.status.reasonPhrase,
             headers: head.headers.map { KindlingRuntime.WorkerRequest.Header($0.name, $0.value) },
-            body: body
+            body: .bytes(body)
         )
     }
 }

@@ -20,7 +20,7 @@ struct FetchDispatchTests {
         try await withWorker(["index.js": worker]) { isolate, _ async throws in
             let request = WorkerRequest(
                 method: "POST", url: "http://example.com/items?x=1",
-                headers: [.init("Content-Type", "text/plain"), .init("X-Other", "1")], body: Array("héllo".utf8))
+                headers: [.init("Content-Type", "text/plain"), .init("X-Other", "1")], body: .bytes(Array("héllo".utf8)))
             let response = try await isolate.fetch(request)
             #expect(response.status == 201)
             #expect(response.statusText == "Created")
@@ -44,10 +44,10 @@ struct FetchDispatchTests {
             };
             """
         try await withWorker(["index.js": worker]) { isolate, _ async throws in
-            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/bytes")).body == [0, 1, 254, 255])
+            #expect(try await isolate.fetch(WorkerRequest(url: "http://x/bytes")).body == .bytes([0, 1, 254, 255]))
             let empty = try await isolate.fetch(WorkerRequest(url: "http://x/empty"))
             #expect(empty.status == 204)
-            #expect(empty.body.isEmpty)
+            #expect(empty.body == .empty)
             #expect(try await isolate.fetch(WorkerRequest(url: "http://x/stream")).text == "streamed ✓")
         }
     }

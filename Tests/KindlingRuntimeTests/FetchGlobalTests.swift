@@ -41,7 +41,7 @@ struct FetchGlobalTests {
             WorkerResponse(
                 status: request.method == "HEAD" ? 200 : 201, statusText: "Made",
                 headers: [.init("X-Answer", "42"), .init("Set-Cookie", "a=1"), .init("Set-Cookie", "b=2")],
-                body: Array("made it".utf8))
+                body: .bytes(Array("made it".utf8)))
         }
         let result = try await withIsolate(IsolateConfiguration(name: "test", outbound: outbound)) { isolate in
             try await isolate.evaluate(
@@ -64,6 +64,6 @@ struct FetchGlobalTests {
         #expect(requests.first?.method == "PUT")
         #expect(requests.first?.url == "https://example.com/path?q=1")
         #expect(requests.first?.headers == [.init("x-sent", "yes")])
-        #expect(requests.first?.body == [1, 2, 3])
+        #expect(requests.first?.body == .bytes([1, 2, 3]))
     }
 }

@@ -44,7 +44,7 @@ struct ScriptObjectTests {
     func requestArgument() async throws {
         let worker = "export default { describe(request) { return [request instanceof Request, request.method, request.headers.get('x-a')]; } };"
         try await withWorker(["index.js": worker]) { isolate, _ async throws in
-            let request = WorkerRequest(method: "PUT", url: "http://x/", headers: [.init("X-A", "1")], body: [1])
+            let request = WorkerRequest(method: "PUT", url: "http://x/", headers: [.init("X-A", "1")], body: .bytes([1]))
             #expect(try await isolate.call("describe", arguments: [.request(request)]) == [true, "PUT", "1"])
         }
     }

@@ -101,7 +101,7 @@ final class Dispatcher: Sendable {
             return try await fetch(request, worker: name, entrypoint: entrypoint)
         case .handler(let handler):
             let response = try await handler(WorkerRequest(request))
-            return try await KindlingRuntime.WorkerResponse(response)
+            return KindlingRuntime.WorkerResponse(response)
         }
     }
 }

@@ -11,9 +11,9 @@ import NIOCore
 struct DispatchResponder: HTTPResponder {
     let dispatcher: Dispatcher
     let logger: Logger
-    /// The largest body read into memory before dispatch (streaming bodies arrive with the
-    /// web-platform work).
-    let maxBodyBytes: Int
+    /// The largest request body read into memory before dispatch; a longer one (or one of unknown
+    /// length) streams into the worker as it arrives.
+    let maxBufferedBodyBytes: Int
 
     func respond(
         to request: HTTPRequest, body: HTTPRequestBody, context: HTTPRequestContext, writer: HTTPResponseWriter
@@ -23,15 +23,10 @@ struct DispatchResponder: HTTPResponder {
             try await runScheduled(cron: cron, url: url, writer: writer)
             return
         }
-        var bytes: [UInt8]? = nil
-        if body.expectedLength != 0 && request.method != .get && request.method != .head {
-            var buffer = try await body.collect(upTo: maxBodyBytes)
-            bytes = buffer.readBytes(length: buffer.readableBytes)
-        }
         var headers = request.headerFields.map { KindlingRuntime.WorkerRequest.Header($0.name.rawName, $0.value) }
         if let authority = request.authority { headers.insert(.init("host", authority), at: 0) }
         let workerRequest = KindlingRuntime.WorkerRequest(
-            method: request.method.rawValue, url: url, headers: headers, body: bytes)
+            method: request.method.rawValue, url: url, headers: headers, body: try await requestBody(request, body))
         let response: KindlingRuntime.WorkerResponse
         do {
             response = try await dispatcher.fetch(routing: workerRequest)
@@ -43,7 +38,59 @@ struct DispatchResponder: HTTPResponder {
         }
         var head = HTTPResponse(status: .init(code: response.status, reasonPhrase: response.statusText))
         head.headerFields = HTTPFields(response.headers)
-        try await writer.write(head, body: ByteBuffer(bytes: response.body))
+        switch response.body {
+        case .bytes(let bytes):
+            try await writer.write(head, body: ByteBuffer(bytes: bytes))
+        case .stream(let stream):
+            try await writeStreamed(head, stream, for: request, writer: writer)
+        }
+    }
+
+    /// The request body for the worker: bytes when short and announced, otherwise a stream read
+    /// from the connection as the worker pulls it (the connection stops reading meanwhile).
+    private func requestBody(_ request: HTTPRequest, _ body: HTTPRequestBody) async throws -> MessageBody? {
+        guard body.expectedLength != 0, request.method != .get, request.method != .head else { return nil }
+        if let length = body.expectedLength, length <= maxBufferedBodyBytes {
+            var buffer = try await body.collect(upTo: length)
+            return .bytes(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        }
+        return .stream(BodyStream(chunks: body.map { Array(buffer: $0) }))
+    }
+
+    /// Writes a streamed body chunk by chunk (chunked unless the worker set `Content-Length`),
+    /// reading the next chunk from the worker while the previous one is written. A client that
+    /// goes away cancels the worker's stream; a stream that errors cuts the connection, which is
+    /// all a client can be told once the head is out.
+    private func writeStreamed(
+        _ head: HTTPResponse, _ stream: BodyStream, for request: HTTPRequest, writer: HTTPResponseWriter
+    ) async throws {
+        if request.method == .head {
+            stream.cancel()
+            try await writer.write(head)
+            return
+        }
+        let body: HTTPResponseBodyWriter
+        do {
+            body = try await writer.writeHead(head)
+        } catch {
+            stream.cancel()
+            throw error
+        }
+        do {
+            var next = Task { try await stream.next() }
+            while let chunk = try await next.value {
+                next = Task { try await stream.next() }
+                try await body.write(ByteBuffer(bytes: chunk))
+            }
+        } catch let error as HTTPServerError {
+            stream.cancel()
+            throw error
+        } catch {
+            stream.cancel()
+            logger.error("\(request.method.rawValue) \(request.path ?? "/"): the response body failed: \(ErrorPage.summary(error))")
+            throw error
+        }
+        try await body.finish()
     }
 
     /// Runs the scheduled handler of the worker `url` routes to, as Miniflare's

@@ -76,6 +76,13 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         submit(.closure(body))
     }
 
+    /// Runs `body` on the executor's thread like ``execute(_:)``; returns false (and drops `body`) when the thread
+    /// is stopping, so a caller waiting for `body` can fail instead of waiting forever.
+    @discardableResult
+    func tryExecute(_ body: @escaping @Sendable () -> Void) -> Bool {
+        submit(.closure(body))
+    }
+
     func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
     }
@@ -127,16 +134,18 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
-    private func submit(_ work: Work) {
+    @discardableResult
+    private func submit(_ work: Work) -> Bool {
         condition.lock()
         guard running else {
             condition.unlock()
-            return
+            return false
         }
         pending.append(work)
         hasWork.store(true, ordering: .releasing)
         if idle { condition.signal() }
         condition.unlock()
+        return true
     }
 
     private func runLoop() {

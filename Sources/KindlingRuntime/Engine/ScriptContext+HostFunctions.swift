@@ -124,13 +124,19 @@ extension ScriptContext {
         }
         guard let internals = internalObject, let newRequest = Properties.get(global, internals, "newRequest")?.asObject(in: global)
         else { throw ScriptError(name: "Error", message: "The Request class is not available in this isolate.") }
-        return try call(newRequest, requestArguments(request))
+        return try call(newRequest, try requestArguments(request))
     }
 
-    /// `(method, url, headers, body)` as the prelude's `internal.newRequest` takes them.
-    func requestArguments(_ request: WorkerRequest) -> [JSValueRef?] {
+    /// `(method, url, headers, body)` as the prelude's `internal.newRequest` takes them (a streamed body as a
+    /// `ReadableStream`).
+    func requestArguments(_ request: WorkerRequest) throws(ScriptError) -> [JSValueRef?] {
         let headers = request.headers.flatMap { [$0.name.lowercased(), $0.value] }.joined(separator: "\0")
-        let body: JSValueRef? = request.body.map { makeUint8Array($0) } ?? JSValueMakeNull(global)
+        let body: JSValueRef? =
+            switch request.body {
+            case nil: JSValueMakeNull(global)
+            case .bytes(let bytes)?: makeUint8Array(bytes)
+            case .stream(let stream)?: try incomingStream(stream)
+            }
         return [internedString(request.method.uppercased()), makeString(request.url), makeString(headers), body]
     }
 }

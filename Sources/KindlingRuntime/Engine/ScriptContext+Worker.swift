@@ -37,7 +37,8 @@ extension ScriptContext {
         return types.compactMap(\.stringValue).sorted()
     }
 
-    /// Reads the `[status, statusText, headers, body]` array the prelude's `host.fetch` settles with.
+    /// Reads the `[status, statusText, headers, body]` array the prelude's `host.fetch` settles with; the body is a
+    /// string, bytes, null, or the reader of a streamed body (see ``messageBody(_:)``).
     func workerResponse(_ parts: JSValueRef) -> WorkerResponse {
         guard let array = parts.asObject(in: global) else { return WorkerResponse(status: 500) }
         func element(_ index: UInt32) -> JSValueRef? { JSObjectGetPropertyAtIndex(global, array, index, nil) }
@@ -54,9 +55,7 @@ extension ScriptContext {
                 index += 2
             }
         }
-        let body: [UInt8] = element(3).flatMap { value in
-            JSValueIsString(global, value) ? Array(Properties.string(global, value).utf8) : bytes(of: value)
-        } ?? []
+        let body = messageBody(element(3))
         return WorkerResponse(status: status, statusText: statusText, headers: headers, body: body)
     }
 }

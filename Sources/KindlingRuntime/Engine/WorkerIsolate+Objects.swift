@@ -48,7 +48,7 @@ extension WorkerIsolate {
         let target = try kept(object)
         let context = self.context
         let start = [target, JSValueMakeUndefined(context.global), context.internedString("instance")]
-            + context.requestArguments(request)
+            + (try context.requestArguments(request))
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }
 

@@ -78,7 +78,7 @@ extension WorkerIsolate {
         let kind = try exportForEvent("fetch", export: name)
         let context = self.context
         let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
-            + context.requestArguments(request)
+            + (try context.requestArguments(request))
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }
 
@@ -106,7 +106,7 @@ extension WorkerIsolate {
                     let kind = try isolate.exportForEvent("fetch", export: name)
                     let context = isolate.context
                     let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
-                        + context.requestArguments(request)
+                        + (try context.requestArguments(request))
                     let id = context.register { outcome in
                         switch outcome {
                         case .success(let value): completion(.success(context.workerResponse(value)))

@@ -10,7 +10,7 @@
 ///     func send(_ request: WorkerRequest, completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void)
 ///         -> @Sendable () -> Void
 ///     {
-///         completion(.success(WorkerResponse(status: 418, body: Array("short and stout".utf8))))
+///         completion(.success(WorkerResponse(status: 418, body: .bytes(Array("short and stout".utf8)))))
 ///         return {}
 ///     }
 /// }

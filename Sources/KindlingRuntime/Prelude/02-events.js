@@ -151,15 +151,75 @@
       host.settle(id, false, new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."));
       return;
     }
-    // A string body goes to Swift as a string: JavaScriptCore's UTF-8 conversion beats encoding it in JS.
-    const parts = [response.status, response.statusText, internal.headersJoined(response.headers), internal.consumeBody(response)];
-    const body = parts[3];
-    if (body instanceof Promise) {
-      body.then((bytes) => { parts[3] = bytes; host.settle(id, true, parts); }, (error) => host.settle(id, false, error));
-    } else {
-      host.settle(id, true, parts);
+    let body;
+    try {
+      body = outgoingBody(response);
+    } catch (error) {
+      host.settle(id, false, error);
+      return;
     }
+    host.settle(id, true, [response.status, response.statusText, internal.headersJoined(response.headers), body]);
   }
+
+  // --- bodies crossing to Swift (ScriptContext+Bodies.swift) ----------------------------------------------------
+  // What Swift gets of a body: null, a string (JavaScriptCore's UTF-8 conversion beats encoding it in JS), bytes,
+  // or — only for a real stream, never for a string/bytes body nobody read as a stream — the stream's reader,
+  // which Swift reads chunk by chunk with readBody as its consumer asks for more.
+  function outgoingBody(message) {
+    const source = internal.takeBodySource(message);
+    if (source === null || typeof source === "string" || source instanceof Uint8Array) return source;
+    return source.getReader();
+  }
+  const NOT_BYTES = "This ReadableStream did not return bytes.";
+  // Reads one chunk and settles (id) with it (any buffer source), null at the end, or the stream's error.
+  host.readBody = function (reader, id) {
+    reader.read().then(
+      (result) => {
+        if (result.done) {
+          host.settle(id, true, null);
+        } else if (ArrayBuffer.isView(result.value) || result.value instanceof ArrayBuffer) {
+          host.settle(id, true, result.value);
+        } else {
+          const error = new TypeError(NOT_BYTES);
+          reader.cancel(error).catch(() => {});
+          host.settle(id, false, error);
+        }
+      },
+      (error) => host.settle(id, false, error)
+    );
+  };
+  // The consumer went away (a client disconnected): the stream's cancel algorithm runs.
+  host.cancelBody = function (reader) {
+    reader.cancel().catch(() => {});
+  };
+  // A request (or a service binding's response) body streamed from Swift: pull() asks for one chunk.
+  host.incomingBody = function (pull, cancel) {
+    internal.ensureWebAPIs();
+    return new ReadableStream({
+      type: "bytes",
+      pull(controller) {
+        return pull().then((chunk) => {
+          if (chunk !== null) {
+            controller.enqueue(chunk);
+            return;
+          }
+          controller.close();
+          // A BYOB read waiting when the body ends is answered with zero bytes.
+          if (controller.byobRequest) controller.byobRequest.respond(0);
+        });
+      },
+      cancel() {
+        cancel();
+      },
+    });
+  };
+  // A body for a host function's arguments: bytes as they are, a stream as a handle Swift turns into a BodyStream
+  // (a service binding's request body).
+  internal.hostBody = function (message) {
+    const source = outgoingBody(message);
+    if (source === null || typeof source === "string" || source instanceof Uint8Array) return source;
+    return host.makeStreamHandle(source);
+  };
 
   // Builds the incoming Request and runs the fetch handler: a module export (`kind` "object" or "class") or, when
   // `exports` is null, the service worker's "fetch" listeners. Settles with responseParts.

@@ -19,7 +19,8 @@
 //       set by Swift when the isolate has an OutboundFetcher (ScriptContext+Outbound.swift)
 //   internal.fetchVia(host, input, init, network) → Promise<Response>
 //       host.fetch(method, url, [[name, value]], body | undefined, id)
-//           → Promise<{ status, statusText, headers: [[name, value]], body: Uint8Array }>
+//           → Promise<{ status, statusText, headers: [[name, value]], body: Uint8Array | ReadableStream }>
+//           body as internal.hostBody gives it: a string, bytes or a stream handle
 //       host.cancel(id), optional: stop exchange `id` (its promise has been rejected already)
 //       network: true for the global fetch (http/https only), false for a service binding (any URL)
 (function () {
@@ -47,6 +48,7 @@
     // Headers from a Swift closure are checked (and lower-cased) by the Headers constructor.
     const headers = new Headers(answer.headers);
     const hasBody = method !== "HEAD" && !NULL_BODY.has(answer.status);
+    if (!hasBody && internal.isBodyStream(answer.body)) answer.body.cancel();
     return internal.newResponse(
       answer.status,
       answer.statusText,
@@ -84,9 +86,8 @@
     if (network && !isHTTP(request.url)) throw new TypeError(`Fetch API cannot load: ${request.url}`);
     let method = request.method;
     let headers = [...request.headers];
-    let body = internal.bodyBytes(request);
-    if (body instanceof Promise) body = await body;
-    if (body === null) body = undefined;
+    // Bytes cross as they are; a stream as a handle the other side reads chunk by chunk (21-workers.js).
+    let body = internal.hostBody(request) ?? undefined;
     // As in workerd, neither the callee nor the Response sees the URL's fragment.
     const urlList = [withoutFragment(request.url)];
     for (;;) {
@@ -97,6 +98,7 @@
         ? new Headers(answer.headers).get("location")
         : null;
       if (location === null) return makeResponse(answer, method, urlList);
+      if (internal.isBodyStream(answer.body)) answer.body.cancel();
       let next;
       try {
         next = new URL(location, url);
@@ -112,6 +114,9 @@
           (answer.status === 303 && method !== "HEAD")) {
         method = "GET";
         body = undefined;
+      } else if (body !== undefined && typeof body === "object" && !(body instanceof Uint8Array)) {
+        // A stream was sent once and cannot be sent again (Fetch: a body whose source is null).
+        throw new TypeError("A request with a streamed body cannot follow a redirect that resends the body.");
       }
     }
   }

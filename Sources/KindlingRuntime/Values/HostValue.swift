@@ -16,6 +16,9 @@ public enum HostValue: Sendable, Hashable {
     case string(String)
     /// Binary data: an `ArrayBuffer` or a view's bytes coming out, a `Uint8Array` going in.
     case bytes([UInt8])
+    /// A body stream: the stream handle the prelude makes of a `ReadableStream` coming out (a service binding's
+    /// streamed request body), a `ReadableStream` pulling from it going in.
+    case stream(BodyStream)
     /// An array.
     case array([HostValue])
     /// A plain object's own enumerable string-keyed properties (undefined members dropped).

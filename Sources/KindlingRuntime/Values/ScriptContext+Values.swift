@@ -15,6 +15,7 @@ extension ScriptContext {
         }
         guard depth < 64, let object = JSValueToObject(global, value, nil) else { return .undefined }
         if let bytes = bytes(of: value) { return .bytes(bytes) }
+        if let stream = StreamHandles.stream(global, value) { return .stream(stream) }
         if JSObjectIsFunction(global, object) { return .undefined }
         if JSValueIsArray(global, value) {
             let length = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
@@ -48,6 +49,7 @@ extension ScriptContext {
         case .number(let number): return JSValueMakeNumber(global, number)
         case .string(let string): return makeString(string)
         case .bytes(let bytes): return makeUint8Array(bytes)
+        case .stream(let stream): return try? incomingStream(stream)
         case .array(let elements):
             var values = elements.map { jsValue($0) }
             return values.withUnsafeMutableBufferPointer { JSObjectMakeArray(global, $0.count, $0.baseAddress, nil) }

@@ -1,7 +1,8 @@
 /// How the prelude's `fetch` (`1c-fetch.js`, `internal.fetchVia`) hands a request to a host function and reads the
 /// response back; shared by the global `fetch()` and service bindings (KindlingBindings' `fetcher.js`).
 extension WorkerRequest {
-    /// The request from the host function's arguments `(method, url, [[name, value]], body?, id)`.
+    /// The request from the host function's arguments `(method, url, [[name, value]], body?, id)`; the body is a
+    /// string, bytes, or a stream handle (`internal.hostBody`).
     public init(fetchArguments arguments: [HostValue]) {
         var headers: [Header] = []
         if arguments.count > 2, case .array(let pairs) = arguments[2] {
@@ -18,19 +19,39 @@ extension WorkerRequest {
             method: arguments.first?.stringValue ?? "GET",
             url: arguments.count > 1 ? arguments[1].stringValue ?? "" : "",
             headers: headers,
-            body: arguments.count > 3 ? arguments[3].bytesValue : nil
+            body: arguments.count > 3 ? Self.body(arguments[3]) : nil
         )
+    }
+
+    private static func body(_ value: HostValue) -> MessageBody? {
+        switch value {
+        case .string(let text): .bytes(Array(text.utf8))
+        case .bytes(let bytes): .bytes(bytes)
+        case .stream(let stream): .stream(stream)
+        default: nil
+        }
     }
 }
 
 extension WorkerResponse {
-    /// The response as the prelude's `fetch` reads it: `{ status, statusText, headers: [[name, value]], body }`.
+    /// The response as the prelude's `fetch` reads it: `{ status, statusText, headers: [[name, value]], body }`, the
+    /// body bytes or a stream (a `ReadableStream` in JS).
     public var fetchAnswer: HostValue {
         .object([
             "status": .number(Double(status)),
             "statusText": .string(statusText),
             "headers": .array(headers.map { .array([.string($0.name), .string($0.value)]) }),
-            "body": .bytes(body),
+            "body": body.hostValue,
         ])
+    }
+}
+
+extension MessageBody {
+    /// The body as a host function hands it to JS: a `Uint8Array`, or a `ReadableStream` reading the stream.
+    var hostValue: HostValue {
+        switch self {
+        case .bytes(let bytes): .bytes(bytes)
+        case .stream(let stream): .stream(stream)
+        }
     }
 }

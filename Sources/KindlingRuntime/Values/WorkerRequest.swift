@@ -20,11 +20,11 @@ public struct WorkerRequest: Sendable, Equatable {
     public var url: String
     /// The header lines, in order.
     public var headers: [Header]
-    /// The body bytes; nil for no body.
-    public var body: [UInt8]?
+    /// The body: bytes or a stream; nil for no body.
+    public var body: MessageBody?
 
     /// Creates a request.
-    public init(method: String = "GET", url: String, headers: [Header] = [], body: [UInt8]? = nil) {
+    public init(method: String = "GET", url: String, headers: [Header] = [], body: MessageBody? = nil) {
         self.method = method
         self.url = url
         self.headers = headers

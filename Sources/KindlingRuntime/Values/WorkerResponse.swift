@@ -6,19 +6,20 @@ public struct WorkerResponse: Sendable, Equatable {
     public var statusText: String
     /// The header lines as the worker's `Headers` iterates them: names lower case, sorted, values combined.
     public var headers: [WorkerRequest.Header]
-    /// The body bytes (empty for no body).
-    public var body: [UInt8]
+    /// The body: bytes (empty for no body), or a stream when the worker answered with one.
+    public var body: MessageBody
 
     /// Creates a response.
-    public init(status: Int, statusText: String = "", headers: [WorkerRequest.Header] = [], body: [UInt8] = []) {
+    public init(status: Int, statusText: String = "", headers: [WorkerRequest.Header] = [], body: MessageBody = .empty) {
         self.status = status
         self.statusText = statusText
         self.headers = headers
         self.body = body
     }
 
-    /// The body decoded as UTF-8 (invalid sequences replaced).
-    public var text: String { String(decoding: body, as: UTF8.self) }
+    /// The body decoded as UTF-8 (invalid sequences replaced); empty for a streamed body (read it with
+    /// ``MessageBody/collect()``).
+    public var text: String { String(decoding: body.bytes ?? [], as: UTF8.self) }
 
     /// The value of the first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {

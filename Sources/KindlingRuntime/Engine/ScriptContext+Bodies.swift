@@ -1,0 +1,159 @@
+import CJavaScriptCore
+import Foundation
+import Logging
+
+/// Bodies crossing the isolate boundary as streams; runs on the isolate's thread.
+///
+/// Out of a worker: a `Response` (or a service binding's request) whose body is a `ReadableStream` is read through
+/// a reader the prelude takes (`host.readBody`), one `reader.read()` per ``BodyStream`` read, so the worker's
+/// stream is pulled only as fast as the consumer (an HTTP client, another worker) takes chunks. Cancelling the
+/// ``BodyStream`` cancels the reader. Chunks are copied out of their buffer once.
+///
+/// Into a worker: a ``BodyStream`` becomes a `ReadableStream` (type "bytes") whose `pull` asks the stream for one
+/// chunk (`host.incomingBody`); each chunk becomes a `Uint8Array` over a copy JavaScriptCore owns.
+extension ScriptContext {
+    /// A ``BodyStream`` that reads `reader` (a `ReadableStreamDefaultReader` of this context).
+    func outgoingStream(reader: JSObjectRef) -> BodyStream {
+        let source = ScriptReaderSource(context: IsolateBound(self, executor: executor), readerID: keep(reader))
+        return BodyStream(source: source)
+    }
+
+    /// A `ReadableStream` whose chunks come from `stream`.
+    func incomingStream(_ stream: BodyStream) throws(ScriptError) -> JSValueRef {
+        let pull = makeHostFunction(
+            .promise { _, resolver in
+                stream.read { result in
+                    switch result {
+                    case .success(let chunk?): resolver.resolve(.bytes(chunk))
+                    case .success(nil): resolver.resolve(.null)
+                    case .failure(let error): resolver.reject(error)
+                    }
+                }
+            })
+        let cancel = makeFunction { _, _, _ in
+            stream.cancel()
+            return nil
+        }
+        return try callInternal("incomingBody", [pull, cancel])
+    }
+
+    /// The body element of the parts the prelude settles a response with: a string, bytes, a stream's reader, or
+    /// null.
+    func messageBody(_ value: JSValueRef?) -> MessageBody {
+        guard let value else { return .empty }
+        if JSValueIsString(global, value) { return .bytes(Array(Properties.string(global, value).utf8)) }
+        if let bytes = bytes(of: value) { return .bytes(bytes) }
+        if let reader = value.asObject(in: global) { return .stream(outgoingStream(reader: reader)) }
+        return .empty
+    }
+
+    /// Installs `host.makeStreamHandle(reader)`: wraps a reader in an object a host function's arguments carry as
+    /// ``HostValue/stream(_:)`` (a service binding's streamed request body).
+    func installBodyFunctions() {
+        // Safety (unowned(unsafe)): runs only while JS runs, on an open context its isolate keeps alive.
+        defineFunction(on: host, "makeStreamHandle") { [unowned(unsafe) self] context, _, arguments in
+            guard let reader = arguments[0].asObject(in: context) else {
+                throw ScriptError(name: "TypeError", message: "makeStreamHandle needs a reader.")
+            }
+            return StreamHandles.make(context, outgoingStream(reader: reader))
+        }
+    }
+}
+
+/// Reads a worker's `ReadableStream` through the reader the context keeps under `readerID`.
+///
+/// Each read runs `host.readBody(reader, id)` on the isolate's thread; the prelude settles `id` with a `Uint8Array`
+/// (or another buffer source), null at the end, or the stream's error. The reader is released at the end, on an
+/// error and on cancel.
+private final class ScriptReaderSource: BodyStreamSource {
+    private let context: IsolateBound<ScriptContext>
+    private let readerID: Int
+
+    init(context: IsolateBound<ScriptContext>, readerID: Int) {
+        self.context = context
+        self.readerID = readerID
+    }
+
+    func read(_ completion: @escaping @Sendable (Result<[UInt8]?, any Error>) -> Void) {
+        let context = self.context
+        let readerID = self.readerID
+        let scheduled = context.executor.tryExecute {
+            let script = context.value
+            guard !script.isClosed, let reader = script.keptObjects[readerID] else {
+                completion(.failure(Self.closed))
+                return
+            }
+            let id = script.register { outcome in
+                switch outcome {
+                case .success(let value) where JSValueIsNull(script.global, value):
+                    script.forget(readerID)
+                    completion(.success(nil))
+                case .success(let value):
+                    completion(.success(script.bytes(of: value) ?? []))
+                case .failure(let error):
+                    script.forget(readerID)
+                    completion(.failure(error))
+                }
+            }
+            do throws(ScriptError) {
+                _ = try script.callInternal("readBody", [reader, JSValueMakeNumber(script.global, Double(id))])
+            } catch {
+                script.fail(id: id, error)
+            }
+        }
+        if !scheduled { completion(.failure(Self.closed)) }
+    }
+
+    func cancel() {
+        let context = self.context
+        let readerID = self.readerID
+        context.executor.tryExecute {
+            let script = context.value
+            guard !script.isClosed, let reader = script.keptObjects[readerID] else { return }
+            script.forget(readerID)
+            do throws(ScriptError) {
+                _ = try script.callInternal("cancelBody", [reader])
+            } catch {
+                script.logger.error("Cancelling a body stream failed: \(error)")
+            }
+        }
+    }
+
+    private static let closed = ScriptError(name: "Error", message: "The isolate was shut down.")
+}
+
+/// JS objects that carry a ``BodyStream`` through a host function's arguments (``HostValue/stream(_:)``).
+///
+/// Ownership: ``make(_:_:)`` retains a box holding the stream (`Unmanaged.passRetained`) as the object's private
+/// data; the class's finalizer releases it when JavaScriptCore collects the object.
+enum StreamHandles {
+    final class Box {
+        let stream: BodyStream
+        init(_ stream: BodyStream) { self.stream = stream }
+    }
+
+    // Safety: a JSClassRef is immutable once created and JavaScriptCore allows it in any context of any group.
+    nonisolated(unsafe) static let handleClass: JSClassRef = {
+        var definition = kJSClassDefinitionEmpty
+        definition.className = UnsafePointer(strdup("BodyStreamHandle"))
+        definition.finalize = { object in
+            guard let object, let raw = JSObjectGetPrivate(object) else { return }
+            // Safety: balances the passRetained of `make`; the finalizer runs once per object.
+            Unmanaged<Box>.fromOpaque(raw).release()
+        }
+        return JSClassCreate(&definition)
+    }()
+
+    static func make(_ context: JSContextRef, _ stream: BodyStream) -> JSObjectRef {
+        JSObjectMake(context, handleClass, Unmanaged.passRetained(Box(stream)).toOpaque())
+    }
+
+    /// The stream behind `value`, if it is a handle.
+    static func stream(_ context: JSContextRef, _ value: JSValueRef) -> BodyStream? {
+        guard JSValueIsObjectOfClass(context, value, handleClass), let object = JSValueToObject(context, value, nil),
+            let raw = JSObjectGetPrivate(object)
+        else { return nil }
+        // Safety: the box lives as long as the object, which the caller holds.
+        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().stream
+    }
+}
