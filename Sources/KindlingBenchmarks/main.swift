@@ -1,6 +1,6 @@
 // `make bench`: a release build that prints one line per figure. Raw baselines and our figures
 // are measured in the same run, since these machines are noisy; compare ratios, not absolutes.
-// `make bench ONLY=storage` (or runtime, crypto, fetch, http, dispatch) runs one group; a second word runs one
+// `make bench ONLY=storage` (or runtime, crypto, fetch, http, dispatch, bodies) runs one group; a second word runs one
 // figure of it (`ONLY="dispatch counter"`, `ONLY="runtime startup"`), which is handy under a profiler.
 
 let only = CommandLine.arguments.dropFirst().first
@@ -28,4 +28,7 @@ if wants("http") || (wants("dispatch") && wantsFigure("http")) {
 }
 if wants("dispatch") {
     try await DispatchBenchmarks.run(bareHTTP: bareHTTP)
+}
+if wants("bodies") {
+    try await BodyBenchmarks.run()
 }

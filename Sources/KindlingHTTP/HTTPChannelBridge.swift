@@ -216,6 +216,40 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         context.flush()
     }
 
+    /// Writes and flushes one part and waits until the socket took it: the back-pressure of a streamed body.
+    ///
+    /// Waiting for the write itself, not only for writability, matters when the writer is faster than the event
+    /// loop: writes handed to the loop are not counted by the channel until the loop runs them, so a writability
+    /// check alone would let them pile up in memory.
+    /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection is gone, or the write's error.
+    func writeAndWait(_ part: HTTPServerResponsePart) async throws {
+        let onLoop = self.eventLoop.inEventLoop
+        let direct = try self.state.withLock { state throws(HTTPServerError) -> Bool in
+            guard !state.closed else { throw .connectionClosed }
+            if onLoop && state.queuedWrites == 0 { return true }
+            state.queuedWrites += 1
+            return false
+        }
+        let promise = self.eventLoop.makePromise(of: Void.self)
+        if direct {
+            self.writeOnLoop(part, promise: promise)
+        } else {
+            self.eventLoop.execute {
+                self.state.withLock { $0.queuedWrites -= 1 }
+                self.writeOnLoop(part, promise: promise)
+            }
+        }
+        try await promise.futureResult.get()
+    }
+
+    private func writeOnLoop(_ part: HTTPServerResponsePart, promise: EventLoopPromise<Void>) {
+        guard let context = self.context else {
+            promise.fail(HTTPServerError.connectionClosed)
+            return
+        }
+        context.writeAndFlush(Self.wrapOutboundOut(part), promise: promise)
+    }
+
     /// Waits while the socket is not writable (a slow client), so a streamed body does not pile up in memory.
     /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection closes meanwhile.
     func waitUntilWritable() async throws {

@@ -235,8 +235,7 @@ final class HTTPConnection: Sendable {
             return state.framing != .none && chunk.readableBytes > 0
         }
         if send {
-            try self.bridge.write(.body(.byteBuffer(chunk)))
-            try await self.bridge.waitUntilWritable()
+            try await self.bridge.writeAndWait(.body(.byteBuffer(chunk)))
         }
     }
 

@@ -18,6 +18,7 @@ extension ScriptContext {
         if let cell = clock.makeTypedArray(in: global) {
             Properties.set(global, host, "clock", cell, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
         }
+        installBodyFunctions()
         // Safety (unowned(unsafe)): these functions only run while JS runs, on an open context its isolate keeps alive.
         defineFunction(on: host, "settle") { [unowned(unsafe) self] context, _, arguments in
             let id = Int(JSValueToNumber(context, arguments[0], nil))

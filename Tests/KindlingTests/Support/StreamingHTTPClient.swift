@@ -3,7 +3,8 @@ import NIOCore
 import NIOPosix
 
 /// A raw HTTP/1.1 client over 127.0.0.1 that reads a response as it arrives, so a test can look at the first
-/// bytes of a streamed body before the server has sent the rest, or hang up halfway.
+/// bytes of a streamed body before the server has sent the rest, or hang up halfway. It reads from the socket only
+/// when the test asks for bytes, as a slow client would.
 final class StreamingHTTPClient {
     struct ProtocolError: Error, CustomStringConvertible {
         var description: String
@@ -41,6 +42,7 @@ final class StreamingHTTPClient {
         let port = Int(url.split(separator: ":").last ?? "") ?? 0
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: false)  // read only when the test wants bytes: client back-pressure
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Forwarder(continuation))
@@ -129,6 +131,7 @@ final class StreamingHTTPClient {
 
     private func fill() async throws -> Bool {
         guard !closed else { return false }
+        channel.read()
         guard var more = try await iterator.next() else {
             closed = true
             return false
