@@ -156,7 +156,7 @@ struct StreamingBodyTests {
             try await {
                 let response = try await kindling.dispatchFetch("http://localhost/forever")
                 var chunks = response.body.stream.makeAsyncIterator()
-                #expect(try await chunks.next()?.count == 16 * 1024)
+                #expect(try await chunks.next()?.isEmpty == false)
             }()
             #expect(try await kindling.dispatchFetch("http://localhost/cancelled").text() == "cancelled: undefined")
         }

@@ -5,14 +5,14 @@ import Logging
 /// Bodies crossing the isolate boundary as streams; runs on the isolate's thread.
 ///
 /// Out of a worker: a `Response` (or a service binding's request) whose body is a `ReadableStream` is read through
-/// a reader the prelude takes (`host.readBody`), one `reader.read()` per ``BodyStream`` read, so the worker's
-/// stream is pulled only as fast as the consumer (an HTTP client, another worker) takes chunks. Cancelling the
-/// ``BodyStream`` cancels the reader. Chunks are copied out of their buffer once.
+/// a reader the prelude takes (`host.readBody`): the worker's stream is read only when a ``BodyStream`` read asks,
+/// so it is pulled only as fast as the consumer (an HTTP client, another worker) takes chunks. Cancelling the
+/// ``BodyStream`` cancels the reader. Chunks are copied out of their buffers once.
 ///
 /// Into a worker: a ``BodyStream`` becomes a `ReadableStream` (type "bytes") whose `pull` asks the stream for one
 /// chunk (`host.incomingBody`); each chunk becomes a `Uint8Array` over a copy JavaScriptCore owns.
 extension ScriptContext {
-    /// A ``BodyStream`` that reads `reader` (a `ReadableStreamDefaultReader` of this context).
+    /// A ``BodyStream`` that reads `reader` (a prelude `BodyReader` of this context).
     func outgoingStream(reader: JSObjectRef) -> BodyStream {
         let source = ScriptReaderSource(context: IsolateBound(self, executor: executor), readerID: keep(reader))
         return BodyStream(source: source)
@@ -47,8 +47,29 @@ extension ScriptContext {
         return .empty
     }
 
-    /// Installs `host.makeStreamHandle(reader)`: wraps a reader in an object a host function's arguments carry as
-    /// ``HostValue/stream(_:)`` (a service binding's streamed request body).
+    /// The bytes of an array of buffer sources, joined with one copy.
+    func joinedBytes(of array: JSValueRef) -> [UInt8] {
+        guard let object = array.asObject(in: global) else { return [] }
+        let count = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
+        var parts: [UnsafeRawBufferPointer] = []
+        for index in 0..<count {
+            guard let element = JSObjectGetPropertyAtIndex(global, object, UInt32(index), nil) else { continue }
+            if let part = bytesPointer(of: element) { parts.append(part) }
+        }
+        let total = parts.reduce(0) { $0 + $1.count }
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var offset = 0
+            for part in parts where part.count > 0 {
+                UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[offset...])
+                    .copyMemory(from: part)
+                offset += part.count
+            }
+            initialized = total
+        }
+    }
+
+    /// Installs `host.makeStreamHandle(reader)`: wraps a prelude `BodyReader` in an object a host function's
+    /// arguments carry as ``HostValue/stream(_:)`` (a service binding's streamed request body).
     func installBodyFunctions() {
         // Safety (unowned(unsafe)): runs only while JS runs, on an open context its isolate keeps alive.
         defineFunction(on: host, "makeStreamHandle") { [unowned(unsafe) self] context, _, arguments in
@@ -60,11 +81,12 @@ extension ScriptContext {
     }
 }
 
-/// Reads a worker's `ReadableStream` through the reader the context keeps under `readerID`.
+/// Reads a worker's `ReadableStream` through the prelude's `BodyReader` the context keeps under `readerID`.
 ///
-/// Each read runs `host.readBody(reader, id)` on the isolate's thread; the prelude settles `id` with a `Uint8Array`
-/// (or another buffer source), null at the end, or the stream's error. The reader is released at the end, on an
-/// error and on cancel.
+/// Each read runs `host.readBody(reader, id)` then `host.flushBody(reader)` on the isolate's thread: the prelude
+/// settles `id` with the chunks that were available without waiting (up to its batch size; at least one, waiting
+/// for it if need be), null at the end, or the stream's error. A batch costs one thread hop however many small
+/// chunks the worker enqueued. The reader is released at the end, on an error and on cancel.
 private final class ScriptReaderSource: BodyStreamSource {
     private let context: IsolateBound<ScriptContext>
     private let readerID: Int
@@ -89,7 +111,7 @@ private final class ScriptReaderSource: BodyStreamSource {
                     script.forget(readerID)
                     completion(.success(nil))
                 case .success(let value):
-                    completion(.success(script.bytes(of: value) ?? []))
+                    completion(.success(script.joinedBytes(of: value)))
                 case .failure(let error):
                     script.forget(readerID)
                     completion(.failure(error))
@@ -97,6 +119,8 @@ private final class ScriptReaderSource: BodyStreamSource {
             }
             do throws(ScriptError) {
                 _ = try script.callInternal("readBody", [reader, JSValueMakeNumber(script.global, Double(id))])
+                // Microtasks have drained: every chunk available at once has been read.
+                _ = try script.callInternal("flushBody", [reader])
             } catch {
                 script.fail(id: id, error)
             }

@@ -163,34 +163,97 @@
 
   // --- bodies crossing to Swift (ScriptContext+Bodies.swift) ----------------------------------------------------
   // What Swift gets of a body: null, a string (JavaScriptCore's UTF-8 conversion beats encoding it in JS), bytes,
-  // or — only for a real stream, never for a string/bytes body nobody read as a stream — the stream's reader,
-  // which Swift reads chunk by chunk with readBody as its consumer asks for more.
+  // or — only for a real stream, never for a string/bytes body nobody read as a stream — a BodyReader over the
+  // stream, which Swift reads as its consumer asks for more.
   function outgoingBody(message) {
     const source = internal.takeBodySource(message);
     if (source === null || typeof source === "string" || source instanceof Uint8Array) return source;
-    return source.getReader();
+    return new BodyReader(source.getReader());
   }
   const NOT_BYTES = "This ReadableStream did not return bytes.";
-  // Reads one chunk and settles (id) with it (any buffer source), null at the end, or the stream's error.
-  host.readBody = function (reader, id) {
-    reader.read().then(
-      (result) => {
-        if (result.done) {
-          host.settle(id, true, null);
-        } else if (ArrayBuffer.isView(result.value) || result.value instanceof ArrayBuffer) {
-          host.settle(id, true, result.value);
-        } else {
-          const error = new TypeError(NOT_BYTES);
-          reader.cancel(error).catch(() => {});
-          host.settle(id, false, error);
+  // Chunks read for one request from Swift stop at this many bytes: enough to spare a thread hop per small
+  // chunk, small enough to keep memory flat.
+  const BATCH_BYTES = 256 * 1024;
+
+  // Reads a stream for Swift in batches. Swift asks with readBody(id); the reader then reads chunks for as long
+  // as they come without waiting for other work (a queue already filled, a pull that enqueues at once), up to
+  // BATCH_BYTES. Microtasks drain before Swift regains control, so when Swift calls flushBody right after, every
+  // chunk available at once has been read: the batch settles (id) with them. If none was, the first chunk to
+  // come settles it. No read starts unless Swift asked.
+  class BodyReader {
+    constructor(reader) {
+      this.reader = reader;
+      this.chunks = [];
+      this.size = 0;
+      this.reading = false;
+      this.ended = false;
+      this.error = undefined;
+      this.failed = false;
+      this.id = 0; // the request Swift waits on, 0 when none
+      this.flushed = false; // Swift's flush came: settle as soon as anything is there
+    }
+    request(id) {
+      this.id = id;
+      this.flushed = false;
+      this.pump();
+    }
+    flush() {
+      this.flushed = true;
+      this.deliver();
+    }
+    pump() {
+      if (this.reading || this.ended || this.failed || this.id === 0 || this.size >= BATCH_BYTES) return;
+      this.reading = true;
+      this.reader.read().then(
+        (result) => {
+          this.reading = false;
+          if (result.done) {
+            this.ended = true;
+          } else if (ArrayBuffer.isView(result.value) || result.value instanceof ArrayBuffer) {
+            this.chunks.push(result.value);
+            this.size += result.value.byteLength;
+          } else {
+            this.failed = true;
+            this.error = new TypeError(NOT_BYTES);
+            this.reader.cancel(this.error).catch(() => {});
+          }
+          if (this.flushed) this.deliver();
+          else this.pump();
+        },
+        (error) => {
+          this.reading = false;
+          this.failed = true;
+          this.error = error;
+          if (this.flushed) this.deliver();
         }
-      },
-      (error) => host.settle(id, false, error)
-    );
-  };
+      );
+    }
+    // Settles the waiting request with the chunks read (an array), or null at the end, or the stream's error.
+    deliver() {
+      const id = this.id;
+      if (id === 0) return;
+      if (this.chunks.length > 0) {
+        const chunks = this.chunks;
+        this.chunks = [];
+        this.size = 0;
+        this.id = 0;
+        host.settle(id, true, chunks);
+      } else if (this.ended) {
+        this.id = 0;
+        host.settle(id, true, null);
+      } else if (this.failed) {
+        this.id = 0;
+        host.settle(id, false, this.error);
+      } else {
+        this.pump();
+      }
+    }
+  }
+  host.readBody = (bodyReader, id) => bodyReader.request(id);
+  host.flushBody = (bodyReader) => bodyReader.flush();
   // The consumer went away (a client disconnected): the stream's cancel algorithm runs.
-  host.cancelBody = function (reader) {
-    reader.cancel().catch(() => {});
+  host.cancelBody = function (bodyReader) {
+    bodyReader.reader.cancel().catch(() => {});
   };
   // A request (or a service binding's response) body streamed from Swift: pull() asks for one chunk.
   host.incomingBody = function (pull, cancel) {

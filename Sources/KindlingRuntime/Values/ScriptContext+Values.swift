@@ -79,18 +79,25 @@ extension ScriptContext {
 
     /// The bytes of an `ArrayBuffer` or an `ArrayBufferView`; nil for anything else.
     func bytes(of value: JSValueRef) -> [UInt8]? {
+        bytesPointer(of: value).map { Array($0) }
+    }
+
+    /// Where the bytes of an `ArrayBuffer` or an `ArrayBufferView` are (valid while the value is alive and
+    /// unchanged); nil for anything else.
+    func bytesPointer(of value: JSValueRef) -> UnsafeRawBufferPointer? {
         let type = JSValueGetTypedArrayType(global, value, nil)
         guard type != kJSTypedArrayTypeNone, let object = JSValueToObject(global, value, nil) else { return nil }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         if type == kJSTypedArrayTypeArrayBuffer {
             let length = JSObjectGetArrayBufferByteLength(global, object, nil)
-            guard length > 0, let pointer = JSObjectGetArrayBufferBytesPtr(global, object, nil) else { return [] }
-            return Array(UnsafeRawBufferPointer(start: pointer, count: length))
+            guard length > 0, let pointer = JSObjectGetArrayBufferBytesPtr(global, object, nil) else { return empty }
+            return UnsafeRawBufferPointer(start: pointer, count: length)
         }
         let length = JSObjectGetTypedArrayByteLength(global, object, nil)
         // The bytes pointer is the start of the backing buffer, not of the view.
         let offset = JSObjectGetTypedArrayByteOffset(global, object, nil)
-        guard length > 0, let pointer = JSObjectGetTypedArrayBytesPtr(global, object, nil) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: pointer + offset, count: length))
+        guard length > 0, let pointer = JSObjectGetTypedArrayBytesPtr(global, object, nil) else { return empty }
+        return UnsafeRawBufferPointer(start: pointer + offset, count: length)
     }
 
     /// The arguments of a host call copied out as ``HostValue``s.
