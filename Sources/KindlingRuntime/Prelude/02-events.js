@@ -255,26 +255,23 @@
   host.cancelBody = function (bodyReader) {
     bodyReader.reader.cancel().catch(() => {});
   };
-  // A request (or a service binding's response) body streamed from Swift: pull() asks for one chunk.
+  // A request (or a service binding's response) body streamed from Swift: a byte stream (15-body-stream.js's
+  // host-fed kind, which adopts each chunk without copying) whose pull asks Swift for one chunk; reading stops
+  // asking, cancelling tells Swift.
   host.incomingBody = function (pull, cancel) {
     internal.ensureWebAPIs();
-    return new ReadableStream({
-      type: "bytes",
-      pull(controller) {
-        return pull().then((chunk) => {
-          if (chunk !== null) {
-            controller.enqueue(chunk);
-            return;
-          }
-          controller.close();
-          // A BYOB read waiting when the body ends is answered with zero bytes.
-          if (controller.byobRequest) controller.byobRequest.respond(0);
-        });
-      },
-      cancel() {
+    const [stream] = internal.newByteStream(
+      (controller) =>
+        pull().then((chunk) => {
+          if (chunk === null) internal.closeBytes(controller);
+          else internal.enqueueBytes(controller, chunk);
+        }),
+      () => {
         cancel();
-      },
-    });
+        return Promise.resolve();
+      }
+    );
+    return stream;
   };
   // A body for a host function's arguments: bytes as they are, a stream as a handle Swift turns into a BodyStream
   // (a service binding's request body).
