@@ -191,20 +191,26 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     /// Writes parts and flushes them, keeping order with writes made from other threads.
     /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection is gone.
     func write(_ first: HTTPServerResponsePart, _ second: HTTPServerResponsePart? = nil, _ third: HTTPServerResponsePart? = nil) throws {
-        let onLoop = self.eventLoop.inEventLoop
-        let direct = try self.state.withLock { state throws(HTTPServerError) -> Bool in
-            guard !state.closed else { throw .connectionClosed }
-            if onLoop && state.queuedWrites == 0 { return true }
-            state.queuedWrites += 1
-            return false
-        }
-        if direct {
+        if try self.claimDirectWrite() {
             self.writeOnLoop(first, second, third)
         } else {
             self.eventLoop.execute {
                 self.state.withLock { $0.queuedWrites -= 1 }
                 self.writeOnLoop(first, second, third)
             }
+        }
+    }
+
+    /// Whether a write may go into the pipeline at once (on the event loop, nothing queued before it); otherwise
+    /// counts it as queued, and the caller hands it to the loop, which uncounts it when it runs.
+    /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection is gone.
+    private func claimDirectWrite() throws(HTTPServerError) -> Bool {
+        let onLoop = self.eventLoop.inEventLoop
+        return try self.state.withLock { state throws(HTTPServerError) -> Bool in
+            guard !state.closed else { throw .connectionClosed }
+            if onLoop && state.queuedWrites == 0 { return true }
+            state.queuedWrites += 1
+            return false
         }
     }
 
@@ -223,13 +229,7 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     /// check alone would let them pile up in memory.
     /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection is gone, or the write's error.
     func writeAndWait(_ part: HTTPServerResponsePart) async throws {
-        let onLoop = self.eventLoop.inEventLoop
-        let direct = try self.state.withLock { state throws(HTTPServerError) -> Bool in
-            guard !state.closed else { throw .connectionClosed }
-            if onLoop && state.queuedWrites == 0 { return true }
-            state.queuedWrites += 1
-            return false
-        }
+        let direct = try self.claimDirectWrite()
         let promise = self.eventLoop.makePromise(of: Void.self)
         if direct {
             self.writeOnLoop(part, promise: promise)

@@ -43,6 +43,7 @@ final class StreamingHTTPClient {
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.autoRead, value: false)  // read only when the test wants bytes: client back-pressure
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 << 10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Forwarder(continuation))
@@ -114,6 +115,15 @@ final class StreamingHTTPClient {
     func readBody() async throws -> [UInt8] {
         let length = Int(header("content-length") ?? "") ?? 0
         return try await readExactly(length) ?? []
+    }
+
+    /// GETs `path` on a connection of its own and returns the body (framed by Content-Length) as text.
+    static func text(of path: String, at url: String) async throws -> String {
+        let client = try await connect(url)
+        try await client.send("GET", path)
+        let body = try await client.readBody()
+        await client.close()
+        return String(decoding: body, as: UTF8.self)
     }
 
     func close() async {
