@@ -39,6 +39,8 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         var isBusy: (@Sendable () -> Bool)?
         /// Writes dispatched to the event loop and not yet done; later writes queue behind them to keep order.
         var queuedWrites = 0
+        /// Body bytes handed over by ``writeBody(_:bytes:)`` that the socket has not taken yet.
+        var bytesInFlight = 0
     }
 
     init(channel: any Channel) {
@@ -222,15 +224,21 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         context.flush()
     }
 
-    /// Writes and flushes one part and waits until the socket took it: the back-pressure of a streamed body.
+    /// Writes and flushes one body part; when more than ``maxBytesInFlight`` are handed over and not yet taken by
+    /// the socket, waits until this part was: the back-pressure of a streamed body.
     ///
-    /// Waiting for the write itself, not only for writability, matters when the writer is faster than the event
-    /// loop: writes handed to the loop are not counted by the channel until the loop runs them, so a writability
-    /// check alone would let them pile up in memory.
+    /// Counting the bytes handed over, not only the channel's writability, matters when the writer is faster than
+    /// the event loop: writes handed to the loop are not seen by the channel until the loop runs them, so a
+    /// writability check alone would let them pile up in memory.
     /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection is gone, or the write's error.
-    func writeAndWait(_ part: HTTPServerResponsePart) async throws {
+    func writeBody(_ part: HTTPServerResponsePart, bytes: Int) async throws {
         let direct = try self.claimDirectWrite()
+        let inFlight = self.state.withLock { state in
+            state.bytesInFlight += bytes
+            return state.bytesInFlight
+        }
         let promise = self.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { _ in self.state.withLock { $0.bytesInFlight -= bytes } }
         if direct {
             self.writeOnLoop(part, promise: promise)
         } else {
@@ -239,8 +247,11 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
                 self.writeOnLoop(part, promise: promise)
             }
         }
-        try await promise.futureResult.get()
+        if inFlight > Self.maxBytesInFlight { try await promise.futureResult.get() }
     }
+
+    /// Body bytes a writer may hand over before it waits for the socket.
+    static let maxBytesInFlight = 256 << 10
 
     private func writeOnLoop(_ part: HTTPServerResponsePart, promise: EventLoopPromise<Void>) {
         guard let context = self.context else {

@@ -235,7 +235,7 @@ final class HTTPConnection: Sendable {
             return state.framing != .none && chunk.readableBytes > 0
         }
         if send {
-            try await self.bridge.writeAndWait(.body(.byteBuffer(chunk)))
+            try await self.bridge.writeBody(.body(.byteBuffer(chunk)), bytes: chunk.readableBytes)
         }
     }
 
