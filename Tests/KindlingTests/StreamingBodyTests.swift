@@ -220,11 +220,11 @@ struct StreamingBodyTests {
         }
     }
 
-    @Test("HTTP: a 64 MiB streamed response to a slow client goes through without the server holding it")
+    @Test("HTTP: a 128 MiB streamed response to a slow client goes through without the server holding it")
     func httpBigBody() async throws {
         try await Self.withStreamer(port: 0) { kindling in
             let client = try await StreamingHTTPClient.connect(try #require(kindling.url))
-            try await client.send("GET", "/big?mib=64")
+            try await client.send("GET", "/big?mib=128")
             let before = residentBytes()
             var peak = before
             var received = 0
@@ -235,11 +235,11 @@ struct StreamingBodyTests {
                 if chunks % 64 == 0 { peak = max(peak, residentBytes()) }
             }
             await client.close()
-            #expect(received == 64 << 20)
+            #expect(received == 128 << 20)
             #expect(client.complete)
-            // Holding the body would add 64 MiB; garbage not yet collected and other suites running meanwhile add
-            // some noise.
-            #expect(peak - before < 32 << 20, "resident memory grew by \((peak - before) >> 20) MiB")
+            // Holding the body would add at least 128 MiB. Garbage not yet collected and other suites running
+            // meanwhile add noise (tens of MiB in a debug build), so the bound is half the body.
+            #expect(peak - before < 64 << 20, "resident memory grew by \((peak - before) >> 20) MiB")
         }
     }
 
