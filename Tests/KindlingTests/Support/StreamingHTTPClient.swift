@@ -44,6 +44,7 @@ final class StreamingHTTPClient {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.autoRead, value: false)  // read only when the test wants bytes: client back-pressure
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 << 10))
+            .channelOption(.maxMessagesPerRead, value: 1)  // one buffer per read() call, so nothing piles up here
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Forwarder(continuation))
