@@ -147,6 +147,7 @@ final class StreamingHTTPClient {
             closed = true
             return false
         }
+        buffer.discardReadBytes()  // or the buffer keeps every byte ever read
         buffer.writeBuffer(&more)
         return true
     }
