@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import KindlingRuntime
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 #if canImport(Glibc)
@@ -37,6 +38,10 @@ enum NetworkError {
             case .alreadyShutdown: return disposed
             default: return typeError("\(connectionLost) (\(error))")
             }
+        }
+        if let error = error as? HTTPParserError, error == .invalidEOFState {
+            // The server closed the connection before the body it announced had all come.
+            return typeError(connectionLost)
         }
         if let error = error as? NIOConnectionError {
             if error.dnsAAAAError != nil || error.dnsAError != nil, error.connectionErrors.isEmpty {

@@ -10,7 +10,9 @@ import Synchronization
 /// One fetcher serves every worker of a Kindling instance, so they share its connection pool; the client is made
 /// on the first `fetch()` (an instance that never fetches pays nothing) and closed by ``shutdown()``. Redirects,
 /// aborts and the scheme check are the runtime's (`1c-fetch.js`); this type sends one exchange as asked, with the
-/// method, headers and body the worker gave, and answers with the response as it came, 3xx included.
+/// method, headers and body the worker gave, and answers with the response as it came, 3xx included. Bodies stream
+/// both ways: a streamed request body is sent as the worker's stream gives it, and the answer comes when the
+/// response head arrives, its body a stream read from the socket as the worker reads it (``ResponseStreamer``).
 ///
 /// ```swift
 /// let network = NetworkFetcher()
@@ -46,26 +48,29 @@ public final class NetworkFetcher: OutboundFetcher {
                 url: request.url,
                 method: HTTPMethod(rawValue: request.method),
                 headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }),
-                body: request.body.map(Self.outgoingBody)
+                body: request.body.map { Self.outgoingBody($0, headers: request.headers) }
             )
         } catch {
             completion(.failure(NetworkError.cannotLoad(request.url)))
             return {}
         }
-        let task = client.execute(request: outgoing, delegate: ResponseCollector())
-        task.futureResult.whenComplete { result in
-            completion(result.mapError { NetworkError.describe($0, for: outgoing) })
-        }
-        return { task.cancel() }
+        let streamer = ResponseStreamer(describe: { NetworkError.describe($0, for: outgoing) }, answer: completion)
+        streamer.attach(client.execute(request: outgoing, delegate: streamer))
+        return streamer.cancelExchange
     }
 
-    /// A request body for AsyncHTTPClient: a stream is read chunk by chunk as the connection takes them.
-    private static func outgoingBody(_ body: MessageBody) -> HTTPClient.Body {
+    /// A request body for AsyncHTTPClient: a stream is read chunk by chunk as the connection takes them, sent with
+    /// the Content-Length the worker set (AsyncHTTPClient fails the exchange if the stream's length differs) or else
+    /// chunked.
+    private static func outgoingBody(_ body: MessageBody, headers: [KindlingRuntime.WorkerRequest.Header])
+        -> HTTPClient.Body
+    {
         switch body {
         case .bytes(let bytes):
             return .bytes(bytes)
         case .stream(let stream):
-            return .stream { writer in
+            let length = headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int64($0.value) }
+            return .stream(contentLength: length) { writer in
                 let done = HTTPClient.defaultEventLoopGroup.any().makePromise(of: Void.self)
                 @Sendable func pump() {
                     stream.read { result in

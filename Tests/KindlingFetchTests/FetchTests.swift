@@ -110,16 +110,18 @@ struct FetchTests {
         }
     }
 
-    @Test("abort during the response: rejects with an AbortError and closes the connection")
+    @Test("abort while waiting for the response head: rejects with an AbortError and closes the connection")
     func abortDuring() async throws {
         try await OriginServer.with { origin in
             let result = try await fetchScript(
                 """
                 const controller = new AbortController();
-                const pending = fetch(`${ORIGIN}/hang`, { signal: controller.signal });
-                await waitForHang();
+                const pending = fetch(`${ORIGIN}/stall`, { signal: controller.signal });
+                await waitForStall();
                 controller.abort();
-                return await outcome(pending);
+                const result = await outcome(pending);
+                release(); // /stall answers now, into a closed connection
+                return result;
                 """, origin: origin)
             #expect(result == #""AbortError: The operation was aborted""#)
             await origin.hangEnded.wait()

@@ -1,5 +1,6 @@
 import Foundation
 import Kindling
+import KindlingTesting
 import Testing
 
 /// Bodies that stream end to end: out of a worker to a `dispatchFetch` caller or an HTTP client chunk by chunk,
@@ -228,14 +229,14 @@ struct StreamingBodyTests {
         try await Self.withStreamer(port: 0) { kindling in
             let client = try await StreamingHTTPClient.connect(try #require(kindling.url))
             try await client.send("GET", "/big?mib=128")
-            let before = residentBytes()
+            let before = residentMemoryBytes()
             var peak = before
             var received = 0
             var chunks = 0
             while let chunk = try await client.nextChunk() {
                 received += chunk.count
                 chunks += 1
-                if chunks % 64 == 0 { peak = max(peak, residentBytes()) }
+                if chunks % 64 == 0 { peak = max(peak, residentMemoryBytes()) }
             }
             await client.close()
             #expect(received == 128 << 20)
@@ -298,11 +299,4 @@ struct StreamingBodyTests {
         #expect(counted?["sum"] == Int(Self.checksum(upload)))
         await kindling.dispose()
     }
-}
-
-/// This process's resident memory in bytes (Linux: /proc/self/statm).
-func residentBytes() -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }

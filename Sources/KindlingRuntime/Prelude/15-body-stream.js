@@ -19,6 +19,7 @@
 //                                   called (returning a promise) whenever the stream wants data; feed it
 //                                   with enqueueBytes(c, Uint8Array) (adopts the bytes), closeBytes(c),
 //                                   errorBytes(c, error); desiredBytes(c) is the controller's desiredSize
+//   abortByteStream(stream, reason) → errors a readable stream with reason and runs its source's cancel
 // Streams internals for other streams files are on internal.streams (see 14-stream-base.js).
 (function () {
   "use strict";
@@ -130,4 +131,15 @@
   };
   internal.errorBytes = (c, e) => S.byteError(c, e);
   internal.desiredBytes = (c) => S.controllerDesiredSize(c);
+  // Errors a stream from outside its source (a fetch aborted while its body arrives) and runs the source's
+  // cancel algorithm, so the host stops producing. Does nothing once the stream has closed or errored.
+  internal.abortByteStream = (stream, reason) => {
+    const r = S.readableRecord(stream);
+    if (r.state !== "readable") return;
+    const c = r.controller;
+    const cancel = c.cancelAlgorithm;
+    if (c.kind === "bytes") S.byteError(c, reason);
+    else S.defaultError(c, reason);
+    if (cancel !== null) Promise.resolve(cancel(reason)).catch(() => {});
+  };
 })();

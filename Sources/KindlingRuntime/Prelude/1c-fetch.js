@@ -11,7 +11,9 @@
 //   came (Location and all). The Response's url is the last URL and `redirected` says whether there
 //   were several. (redirect: "error" never gets here: Request refuses it, with workerd's wording.)
 // - An AbortSignal rejects the fetch with its reason when it is aborted before the request or while
-//   the exchange is in flight, and cancels the exchange in Swift.
+//   the exchange is in flight, and cancels the exchange in Swift. Aborted while a streamed response
+//   body is being read, it errors that body with its reason and cancels the stream (which closes the
+//   connection).
 // - HEAD and null-body statuses (101, 103, 204, 205, 304) give a null body; headers are immutable.
 //
 // Internal API:
@@ -20,7 +22,8 @@
 //   internal.fetchVia(host, input, init, network) → Promise<Response>
 //       host.fetch(method, url, [[name, value]], body | undefined, id)
 //           → Promise<{ status, statusText, headers: [[name, value]], body: Uint8Array | ReadableStream }>
-//           body as internal.hostBody gives it: a string, bytes or a stream handle
+//           body as internal.hostBody gives it: a string, bytes or a stream handle; the answer comes with
+//           the response head, a body still arriving being a host-fed byte stream (host.incomingBody)
 //       host.cancel(id), optional: stop exchange `id` (its promise has been rejected already)
 //       network: true for the global fetch (http/https only), false for a service binding (any URL)
 (function () {
@@ -59,19 +62,30 @@
     );
   }
 
-  // One exchange through `host`, rejected with the signal's reason (and cancelled) if it aborts first.
+  // One exchange through `host`, rejected with the signal's reason (and cancelled) if it aborts before the
+  // response; if it aborts while a streamed body is still arriving, that stream errors with the reason and stops
+  // (Fetch §4.1 "abort fetch": the response body errors).
   function exchange(host, signal, method, url, headers, body) {
     const id = nextExchange++;
     const answer = host.fetch(method, url, headers, body, id);
     if (signal === null) return answer;
     return new Promise((resolve, reject) => {
+      let streamed = null;
       // An internal abort step (1b-abort.js), so it runs before the signal's event listeners and unseen by them.
       const remove = internal.addAbortAlgorithm(signal, () => {
+        if (streamed !== null) {
+          internal.abortByteStream(streamed, signal.reason);
+          return;
+        }
         if (typeof host.cancel === "function") host.cancel(id);
         reject(signal.reason);
       });
       answer.then(
-        (value) => { remove(); resolve(value); },
+        (value) => {
+          if (internal.isBodyStream(value.body)) streamed = value.body;
+          else remove();
+          resolve(value);
+        },
         (error) => { remove(); reject(error); },
       );
     });

@@ -14,14 +14,27 @@ import Testing
 /// - `/loop`: a 302 to itself.
 /// - `/large?bytes=<n>`: n bytes, byte i being i % 251.
 /// - `/hang`: a head and a first chunk, then a chunk every 10 ms until the client goes away.
+/// - `/stall`: nothing until ``released`` fired (firing ``stalled`` when the request came), then as `/hang`.
+/// - `/slow`: a chunked body, "first;" then, once ``released`` fired, "last".
+/// - `/drop`: a head announcing 1,000,000 bytes and "partial"; once ``released`` fired, the connection is cut.
+/// - `/generate?mib=<n>`: n MiB in 64 KiB chunks, each written when the client takes the previous ones (byte i
+///   being i % 251), so the server holds none of it.
+/// - `/upload`: reads the request body part by part (firing ``uploadStarted`` at the first) and answers it as text.
+/// - `/relay`: answers each part of the request body as it arrives, as a chunk of the response.
 final class OriginServer: Sendable {
     let port: Int
     /// The paths of the requests received, in order.
     var paths: [String] { seen.withLock { $0 } }
     /// Fires when `/hang` has sent its head.
     let hanging = Signal()
-    /// Fires when `/hang`'s client has gone away.
+    /// Fires when `/stall` has received its request.
+    let stalled = Signal()
+    /// Fires when `/hang`'s (or `/stall`'s) client has gone away.
     let hangEnded = Signal()
+    /// Lets `/slow` send its last chunk, `/drop` cut its connection and `/stall` answer.
+    let released = Signal()
+    /// Fires when `/upload` has received the first part of its body.
+    let uploadStarted = Signal()
 
     private let server: HTTPServer
     private let seen: Mutex<[String]>
@@ -92,9 +105,14 @@ final class OriginServer: Sendable {
             for _ in 0..<count / 251 { buffer.writeBytes(pattern) }
             buffer.writeBytes(pattern[0..<count % 251])
             try await writer.write(HTTPResponse(status: .ok), body: buffer)
-        } else if route == "/hang" {
-            let stream = try await writer.writeHead(HTTPResponse(status: .ok, headerFields: [.contentLength: "1000000"]))
+        } else if route == "/hang" || route == "/stall" {
+            if route == "/stall" {
+                stalled.fire()
+                await released.wait()
+            }
             do {
+                let stream = try await writer.writeHead(
+                    HTTPResponse(status: .ok, headerFields: [.contentLength: "1000000"]))
                 try await stream.write("first chunk")
                 hanging.fire()
                 while true {
@@ -105,6 +123,40 @@ final class OriginServer: Sendable {
                 hangEnded.fire()
                 throw error
             }
+        } else if route == "/slow" {
+            let stream = try await writer.writeHead(HTTPResponse(status: .ok))
+            try await stream.write("first;")
+            await released.wait()
+            try await stream.write("last")
+            try await stream.finish()
+        } else if route == "/drop" {
+            let stream = try await writer.writeHead(HTTPResponse(status: .ok, headerFields: [.contentLength: "1000000"]))
+            try await stream.write("partial")
+            await released.wait()
+            throw CancellationError()  // a responder that throws mid-body has its connection cut
+        } else if route == "/generate" {
+            let chunk = 64 << 10
+            let count = (Int(query["mib"] ?? "") ?? 0) << 20
+            let stream = try await writer.writeHead(
+                HTTPResponse(status: .ok, headerFields: [.contentLength: String(count)]))
+            let pattern = (0..<(chunk + 251)).map { UInt8($0 % 251) }
+            for offset in stride(from: 0, to: count, by: chunk) {
+                // Byte i is i % 251: this chunk starts at offset % 251 in the pattern.
+                let start = offset % 251
+                try await stream.write(ByteBuffer(bytes: pattern[start..<start + min(chunk, count - offset)]))
+            }
+            try await stream.finish()
+        } else if route == "/upload" {
+            var received = ByteBuffer()
+            for try await part in body {
+                if received.readableBytes == 0 { uploadStarted.fire() }
+                received.writeImmutableBuffer(part)
+            }
+            try await writer.write(HTTPResponse(status: .ok), body: received)
+        } else if route == "/relay" {
+            let stream = try await writer.writeHead(HTTPResponse(status: .ok))
+            for try await part in body { try await stream.write(part) }
+            try await stream.finish()
         } else {
             try await writer.write(HTTPResponse(status: .notFound), body: "no route for \(path)")
         }
