@@ -84,6 +84,7 @@ struct StreamedBodyTests {
                   pull(controller) { return new Promise((resolve) => setTimeout(resolve, 1)).then(() => controller.enqueue(new Uint8Array(8))); },
                   cancel(reason) { globalThis.cancelledWith = "cancelled: " + reason; },
                 }));
+              case "/echo": return new Response(request.body);
               case "/count": return request.text().then((text) => new Response(`${text.length} ${text}`));
               case "/chunked": {
                 return (async () => {
@@ -156,6 +157,16 @@ struct StreamedBodyTests {
             let sizes = try await isolate.fetch(
                 WorkerRequest(method: "POST", url: "http://x/chunked", body: .stream(BodyStream(chunks: Self.chunks(["ab", "", "cde"])))))
             #expect(sizes.text == "2,3")
+        }
+    }
+
+    @Test("a request body stream the worker returns unread leaves as the same BodyStream, no chunk passing through JS")
+    func unreadStreamGoesBack() async throws {
+        try await withWorker(["index.js": Self.worker]) { isolate, _ async throws in
+            let upload = BodyStream(chunks: Self.chunks(["ab", "cd"]))
+            let response = try await isolate.fetch(WorkerRequest(method: "POST", url: "http://x/echo", body: .stream(upload)))
+            #expect(response.body == .stream(upload))
+            #expect(String(decoding: try await response.body.collect(), as: UTF8.self) == "abcd")
         }
     }
 }

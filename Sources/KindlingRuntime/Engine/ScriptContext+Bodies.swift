@@ -10,7 +10,9 @@ import Logging
 /// ``BodyStream`` cancels the reader. Chunks are copied out of their buffers once.
 ///
 /// Into a worker: a ``BodyStream`` becomes a `ReadableStream` (type "bytes") whose `pull` asks the stream for one
-/// chunk (`host.incomingBody`); each chunk becomes a `Uint8Array` over a copy JavaScriptCore owns.
+/// chunk (`host.incomingBody`); each chunk becomes a `Uint8Array` over a copy JavaScriptCore owns. Such a stream
+/// that leaves the worker unread (a fetched response returned as is, an upload forwarded) leaves as the
+/// ``BodyStream`` it came from.
 extension ScriptContext {
     /// A ``BodyStream`` that reads `reader` (a prelude `BodyReader` of this context).
     func outgoingStream(reader: JSObjectRef) -> BodyStream {
@@ -34,15 +36,17 @@ extension ScriptContext {
             stream.cancel()
             return nil
         }
-        return try callInternal("incomingBody", [pull, cancel])
+        // The handle lets JS give the stream back unread (`internal.unwrapHostStream`).
+        return try callInternal("incomingBody", [pull, cancel, StreamHandles.make(global, stream)])
     }
 
-    /// The body element of the parts the prelude settles a response with: a string, bytes, a stream's reader, or
-    /// null.
+    /// The body element of the parts the prelude settles a response with: a string, bytes, a stream's reader, the
+    /// handle of a stream of ours given back unread, or null.
     func messageBody(_ value: JSValueRef?) -> MessageBody {
         guard let value else { return .empty }
         if JSValueIsString(global, value) { return .bytes(Array(Properties.string(global, value).utf8)) }
         if let bytes = bytes(of: value) { return .bytes(bytes) }
+        if let stream = StreamHandles.stream(global, value) { return .stream(stream) }
         if let reader = value.asObject(in: global) { return .stream(outgoingStream(reader: reader)) }
         return .empty
     }

@@ -164,10 +164,13 @@
   // --- bodies crossing to Swift (ScriptContext+Bodies.swift) ----------------------------------------------------
   // What Swift gets of a body: null, a string (JavaScriptCore's UTF-8 conversion beats encoding it in JS), bytes,
   // or — only for a real stream, never for a string/bytes body nobody read as a stream — a BodyReader over the
-  // stream, which Swift reads as its consumer asks for more.
+  // stream, which Swift reads as its consumer asks for more. A stream Swift itself feeds (an upload, a fetched
+  // response) that nobody has read goes back as the handle of Swift's stream, so no chunk passes through JS.
   function outgoingBody(message) {
     const source = internal.takeBodySource(message);
     if (source === null || typeof source === "string" || source instanceof Uint8Array) return source;
+    const handle = internal.unwrapHostStream(source);
+    if (handle !== undefined) return handle;
     return new BodyReader(source.getReader());
   }
   const NOT_BYTES = "This ReadableStream did not return bytes.";
@@ -258,7 +261,7 @@
   // A request (or a service binding's response) body streamed from Swift: a byte stream (15-body-stream.js's
   // host-fed kind, which adopts each chunk without copying) whose pull asks Swift for one chunk; reading stops
   // asking, cancelling tells Swift.
-  host.incomingBody = function (pull, cancel) {
+  host.incomingBody = function (pull, cancel, handle) {
     internal.ensureWebAPIs();
     const [stream] = internal.newByteStream(
       (controller) =>
@@ -269,7 +272,8 @@
       () => {
         cancel();
         return Promise.resolve();
-      }
+      },
+      handle
     );
     return stream;
   };
@@ -277,8 +281,7 @@
   // (a service binding's request body).
   internal.hostBody = function (message) {
     const source = outgoingBody(message);
-    if (source === null || typeof source === "string" || source instanceof Uint8Array) return source;
-    return host.makeStreamHandle(source);
+    return source instanceof BodyReader ? host.makeStreamHandle(source) : source;
   };
 
   // Builds the incoming Request and runs the fetch handler: a module export (`kind` "object" or "class") or, when

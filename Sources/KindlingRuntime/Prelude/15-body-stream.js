@@ -15,11 +15,13 @@
 //   readStreamBytes(stream)       → Promise<Uint8Array> of every chunk, read through an internal reader
 //                                   (chunks must be ArrayBuffers or views, else a TypeError)
 //   readStreamChunks(stream, onChunk) → Promise<void>: onChunk(Uint8Array) for each chunk, as it comes
-//   newByteStream(pull, cancel)   → [stream, controller record] for a host-fed byte stream: pull(c) is
+//   newByteStream(pull, cancel, hostHandle?) → [stream, controller record] for a host-fed byte stream: pull(c) is
 //                                   called (returning a promise) whenever the stream wants data; feed it
 //                                   with enqueueBytes(c, Uint8Array) (adopts the bytes), closeBytes(c),
 //                                   errorBytes(c, error); desiredBytes(c) is the controller's desiredSize
 //   abortByteStream(stream, reason) → errors a readable stream with reason and runs its source's cancel
+//   unwrapHostStream(stream)      → the hostHandle given to newByteStream, if nobody read the stream (which
+//                                   is left closed); undefined otherwise
 // Streams internals for other streams files are on internal.streams (see 14-stream-base.js).
 (function () {
   "use strict";
@@ -120,9 +122,24 @@
     return out;
   };
 
-  internal.newByteStream = (pull, cancel) => {
+  internal.newByteStream = (pull, cancel, hostHandle) => {
     const r = S.createReadableByteStream(undefined, pull, cancel === undefined ? () => UNDEFINED : cancel);
+    if (hostHandle !== undefined) r.hostHandle = hostHandle;
     return [r.stream, r.controller];
+  };
+  // The host's handle behind a host-fed stream nobody has read, so the host can read its own stream directly (a
+  // fetched response returned as is, an upload forwarded by fetch): the stream is left locked, disturbed and closed,
+  // without its cancel algorithm running (the host stream lives on). undefined for any other stream.
+  internal.unwrapHostStream = (stream) => {
+    if (!S.isReadableStream(stream)) return undefined;
+    const r = S.readableRecord(stream);
+    const handle = r.hostHandle;
+    if (handle === undefined || r.disturbed || r.reader !== null || r.state !== "readable") return undefined;
+    r.hostHandle = undefined;
+    S.acquireReader(r, false);
+    r.controller.cancelAlgorithm = null;
+    S.readableCancel(r, undefined);
+    return handle;
   };
   internal.enqueueBytes = (c, bytes) => S.byteEnqueue(c, bytes);
   internal.closeBytes = (c) => {
