@@ -1,7 +1,9 @@
 // `make bench`: a release build that prints one line per figure. Raw baselines and our figures
 // are measured in the same run, since these machines are noisy; compare ratios, not absolutes.
 // `make bench ONLY=storage` (or runtime, crypto, fetch, http, dispatch, bodies) runs one group; a second word runs one
-// figure of it (`ONLY="dispatch counter"`, `ONLY="runtime startup"`), which is handy under a profiler.
+// figure of it (`ONLY="dispatch counter"`, `ONLY="runtime startup"`), which is handy under a profiler, as are
+// KINDLING_BENCH_REQUESTS=N (fewer requests) and KINDLING_BENCH_BASELINES=0 (the counter figure without its raw
+// SQLite context line).
 
 let only = CommandLine.arguments.dropFirst().first
 let onlyFigure = CommandLine.arguments.dropFirst(2).first

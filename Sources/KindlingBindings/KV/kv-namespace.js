@@ -131,7 +131,8 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
 
     async put(key, value, options) {
       const name = `${key}`;
-      const body = await valueForHost(value);
+      // A string goes to the host at once (no await): the write is made when put() is called.
+      const body = typeof value === "string" ? value : await valueForHost(value);
       const metadata = options?.metadata;
       this.#host.put(
         name,

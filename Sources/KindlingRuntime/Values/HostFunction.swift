@@ -49,11 +49,14 @@ public struct HostFunction: Sendable {
     }
 
     /// A function that returns a promise to JS, settled with the result of an async Swift closure.
-    /// - Parameter body: runs in a new task (not on the isolate's thread).
+    /// - Parameter body: runs in a new task that starts at once on the isolate's thread and leaves it
+    ///   at its first suspension. A closure that answers without suspending (a service binding's
+    ///   Swift handler often does) so settles the promise before JS gets it: no thread hop there and
+    ///   back. It must not block before it suspends.
     public static func async(_ body: @escaping @Sendable ([HostValue]) async throws -> HostValue) -> HostFunction {
         HostFunction(
             body: .promise { arguments, resolver in
-                Task {
+                Task.immediate {
                     do { resolver.resolve(try await body(arguments)) } catch { resolver.reject(error) }
                 }
             })
