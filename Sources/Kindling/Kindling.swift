@@ -43,12 +43,12 @@ public final class Kindling: Sendable {
     public init(_ options: KindlingOptions, logger: Logger = Logger(label: "kindling")) async throws {
         let routes = try options.validated()
         let code = try await Self.bundleAll(options.workers)
-        let persistence = try Self.open(options.persistence)
+        let persistence = try Self.open(options.persistence, commitDelay: options.writeCommitDelay)
         var persistences = [persistence]
         let kvPersistence: KindlingStorage.Persistence
         if let kvPersist = options.kvPersist, kvPersist != options.persistence {
             do {
-                kvPersistence = try Self.open(kvPersist)
+                kvPersistence = try Self.open(kvPersist, commitDelay: options.writeCommitDelay)
             } catch {
                 persistence.shutdown()
                 throw error
@@ -58,7 +58,11 @@ public final class Kindling: Sendable {
             kvPersistence = persistence
         }
         let kv = KVService(persistence: kvPersistence)
-        let dispatcher = Dispatcher(routes: routes)
+        // The output gate: KV writes are acknowledged at once and committed together before the
+        // response of the request that made them leaves (or shortly after, for waitUntil work).
+        let writes = kvPersistence.database
+        writes.onCommitError { error in logger.error("KV writes could not be committed: \(error)") }
+        let dispatcher = Dispatcher(routes: routes, commitWrites: { try writes.commitPendingWrites() })
         // The dispatcher holds the workers whose bindings hold this closure; dispose() breaks the
         // cycle by removing the workers.
         let bindings = BindingFactory(
@@ -140,10 +144,12 @@ public final class Kindling: Sendable {
         }
     }
 
-    private static func open(_ persistence: KindlingOptions.Persistence) throws -> KindlingStorage.Persistence {
+    private static func open(_ persistence: KindlingOptions.Persistence, commitDelay: Duration) throws
+        -> KindlingStorage.Persistence
+    {
         switch persistence {
-        case .temporary: try .temporary()
-        case .directory(let path): try .open(root: path)
+        case .temporary: try .temporary(commitDelay: commitDelay)
+        case .directory(let path): try .open(root: path, commitDelay: commitDelay)
         }
     }
 

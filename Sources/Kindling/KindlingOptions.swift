@@ -31,6 +31,10 @@ public struct KindlingOptions: Sendable {
     /// Whether the workers' ``WorkerOptions/crons`` fire on their schedule (UTC), as under
     /// `kindling dev`. Off by default, so tests trigger `scheduled` handlers only when they ask.
     public var runsCronTriggers: Bool
+    /// How long a KV write made outside any request (in `waitUntil` work, a timer) waits at most
+    /// before it is committed; a request's writes are committed before its response leaves anyway.
+    /// Tests lengthen it to show which commit a write rode on.
+    var writeCommitDelay: Duration = .milliseconds(5)
 
     public init(
         host: String = "127.0.0.1",

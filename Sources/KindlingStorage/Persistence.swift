@@ -22,7 +22,9 @@ public final class Persistence: Sendable {
     /// The main database file's name inside a root.
     public static let databaseFileName = "kindling.sqlite"
 
-    private init(rootPath: String, isTemporary: Bool, migrator: Migrator, clock: any WallClock) throws {
+    private init(
+        rootPath: String, isTemporary: Bool, migrator: Migrator, clock: any WallClock, commitDelay: Duration
+    ) throws {
         self.rootPath = rootPath
         self.isTemporary = isTemporary
         self.migrator = migrator
@@ -40,7 +42,7 @@ public final class Persistence: Sendable {
             connection.close()
             throw error
         }
-        self.database = SQLiteDatabase(connection)
+        self.database = SQLiteDatabase(connection, commitDelay: commitDelay)
     }
 
     /// Runs `body` again while SQLite answers "database is locked" for a step the busy timeout
@@ -68,13 +70,16 @@ public final class Persistence: Sendable {
     ///   - path: The directory; created with its parents when missing.
     ///   - migrations: The schema to apply; tests narrow it to stand for an older Kindling.
     ///   - clock: Calendar time for expiry.
+    ///   - commitDelay: How long a deferred write waits at most for its commit (see
+    ///     ``SQLiteDatabase/writeLater(_:staging:)``).
     /// - Throws: ``StorageError`` `.unusableRoot` when `path` is a file or cannot be created,
     ///   `.newerDatabase` when a newer Kindling wrote it (the file is left unchanged),
     ///   `.corruptDatabase` when `kindling.sqlite` is not a database.
     public static func open(
         root path: String,
         migrations: [Migration] = MigrationCatalog.all,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(),
+        commitDelay: Duration = .milliseconds(5)
     ) throws -> Persistence {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         try prepareDirectory(absolute)
@@ -82,16 +87,20 @@ public final class Persistence: Sendable {
             rootPath: absolute,
             isTemporary: false,
             migrator: Migrator(migrations: migrations),
-            clock: clock
+            clock: clock,
+            commitDelay: commitDelay
         )
     }
 
     /// Opens a fresh root in a new temporary directory, deleted by ``shutdown()``.
-    public static func temporary(clock: any WallClock = SystemClock()) throws -> Persistence {
+    public static func temporary(clock: any WallClock = SystemClock(), commitDelay: Duration = .milliseconds(5)) throws
+        -> Persistence
+    {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("kindling-\(UUID().uuidString)").path
         try prepareDirectory(path)
-        return try Persistence(rootPath: path, isTemporary: true, migrator: Migrator(), clock: clock)
+        return try Persistence(
+            rootPath: path, isTemporary: true, migrator: Migrator(), clock: clock, commitDelay: commitDelay)
     }
 
     /// The path of `kindling.sqlite`.

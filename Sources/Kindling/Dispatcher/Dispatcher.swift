@@ -5,12 +5,19 @@ import Synchronization
 /// The thin layer between callers and workers: picks the worker for a request (routes, or a
 /// service binding's target) and hands the request over. Requests from `dispatchFetch`, from
 /// HTTP and from service bindings all pass through here.
+///
+/// It is also where the *output gate* closes: the KV writes bindings deferred are committed before
+/// a request's response leaves (``fetch(routing:inline:)`` returns), so a client never sees an
+/// answer whose writes a crash could still lose.
 final class Dispatcher: Sendable {
     let routes: RouteTable
     private let workers = Mutex<[String: Worker]>([:])
+    /// Commits the writes bindings deferred (cheap when there are none).
+    private let commitWrites: @Sendable () throws -> Void
 
-    init(routes: RouteTable) {
+    init(routes: RouteTable, commitWrites: @escaping @Sendable () throws -> Void = {}) {
         self.routes = routes
+        self.commitWrites = commitWrites
     }
 
     /// Makes `worker` reachable by name.
@@ -31,12 +38,18 @@ final class Dispatcher: Sendable {
         }
     }
 
-    /// Sends a request to the worker its URL routes to.
-    /// - Parameter inline: as ``Worker/fetch(_:entrypoint:inline:)``.
+    /// Sends a request to the worker its URL routes to, and commits the writes deferred meanwhile
+    /// before answering.
+    /// - Parameter inline: as ``Worker/fetch(_:entrypoint:inline:beforeAnswer:)``.
+    /// - Throws: what the worker threw, or a `StorageError` when the deferred writes cannot be committed.
     func fetch(routing request: KindlingRuntime.WorkerRequest, inline: Bool = false) async throws
         -> KindlingRuntime.WorkerResponse
     {
-        try await fetch(request, worker: routes.worker(for: request.url), entrypoint: nil, inline: inline)
+        let name = routes.worker(for: request.url)
+        guard let worker = workers.withLock({ $0[name] }) else {
+            throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
+        }
+        return try await worker.fetch(request, entrypoint: nil, inline: inline, beforeAnswer: commitWrites)
     }
 
     /// Sends a request to worker `name` (its `entrypoint` export, or the default one).
@@ -60,6 +73,7 @@ final class Dispatcher: Sendable {
             throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
         }
         try await worker.scheduled(cron: cron, scheduledTime: scheduledTime)
+        try commitWrites()
     }
 
     /// Where a service binding's `fetch` goes, answering through `completion` (a worker target is

@@ -82,14 +82,27 @@ final class Worker: Sendable {
 
     /// Delivers a request to the worker's `fetch` handler (of `entrypoint`, or the default export).
     ///
-    /// - Parameter inline: Whether the calling thread may run the handler itself when the isolate is
-    ///   idle (a task awaiting the answer: it saves both thread switches of the round trip).
-    func fetch(_ request: KindlingRuntime.WorkerRequest, entrypoint: String?, inline: Bool = false) async throws
-        -> KindlingRuntime.WorkerResponse
-    {
-        guard inline else { return try await isolate.fetch(request, export: entrypoint ?? "default") }
+    /// - Parameters:
+    ///   - inline: Whether the calling thread may run the handler itself when the isolate is idle (a
+    ///     task awaiting the answer: it saves both thread switches of the round trip).
+    ///   - beforeAnswer: Runs once the response is read or the handler failed, before either is handed
+    ///     back (on the thread that read it, not the caller's: an event loop never waits for it); its
+    ///     throw replaces a response, not the handler's own error.
+    func fetch(
+        _ request: KindlingRuntime.WorkerRequest, entrypoint: String?, inline: Bool = false,
+        beforeAnswer: (@Sendable () throws -> Void)? = nil
+    ) async throws -> KindlingRuntime.WorkerResponse {
+        guard inline || beforeAnswer != nil else { return try await isolate.fetch(request, export: entrypoint ?? "default") }
         return try await withCheckedThrowingContinuation { continuation in
-            isolate.fetch(request, export: entrypoint ?? "default", inline: true) { continuation.resume(with: $0) }
+            isolate.fetch(request, export: entrypoint ?? "default", inline: inline) { result in
+                do {
+                    try beforeAnswer?()
+                    continuation.resume(with: result)
+                } catch {
+                    guard case .success = result else { return continuation.resume(with: result) }
+                    continuation.resume(throwing: error)
+                }
+            }
         }
     }
 

@@ -3,7 +3,8 @@ public import KindlingRuntime
 /// A KV namespace as a worker's binding: the JS half (`kv-namespace.js`, the `KvNamespace` class
 /// Workers code calls) over host functions that run ``KVNamespace``'s operations on the
 /// isolate's thread. SQLite answers a point read in microseconds, so the host functions are
-/// synchronous and the JS methods resolve at once, without a thread hop.
+/// synchronous and the JS methods resolve at once, without a thread hop. Writes are deferred:
+/// committed together before the response leaves Kindling (the output gate, DESIGN.md "Store").
 public enum KVBinding {
     /// The global factory `kv-namespace.js` defines.
     static let factory = "__kindlingMakeKVNamespace"
@@ -86,7 +87,7 @@ public enum KVBinding {
                             expirationTtl: integer(arguments, 3),
                             metadata: arguments.count > 4 ? arguments[4].stringValue : nil
                         )
-                        try namespace.put(try key(arguments, 0), value, options: options)
+                        try namespace.put(try key(arguments, 0), value, options: options, deferred: true)
                         return .undefined
                     }
                 }
@@ -94,7 +95,7 @@ public enum KVBinding {
             "delete": .function(
                 .sync { arguments in
                     try bridging {
-                        try namespace.delete(try key(arguments, 0))
+                        try namespace.delete(try key(arguments, 0), deferred: true)
                         return .undefined
                     }
                 }

@@ -66,6 +66,13 @@ public final class KVNamespace: Sendable {
     /// - Throws: ``BindingError`` for an invalid key, expiry, value size or metadata (nothing is
     ///   written); `.storage` when SQLite fails.
     public func put(_ key: String, _ value: [UInt8], options: KVPutOptions = KVPutOptions()) throws {
+        try put(key, value, options: options, deferred: false)
+    }
+
+    /// Writes `value` under `key`; with `deferred`, the write is acknowledged at once and committed
+    /// with the store's other deferred writes (before the response of the request that made it
+    /// leaves Kindling), and every reader in this process sees it meanwhile.
+    func put(_ key: String, _ value: [UInt8], options: KVPutOptions, deferred: Bool) throws {
         try KVValidation.validateKey(key, for: .put, limits: limits)
         let expiration = try KVValidation.expiration(
             expiration: options.expiration,
@@ -76,7 +83,7 @@ public final class KVNamespace: Sendable {
         try KVValidation.validateValueSize(value.count, limits: limits)
         try KVValidation.validateMetadata(options.metadata, limits: limits)
         let entry = StoredEntry(value: value, expiration: expiration.map { $0 * 1000 }, metadata: options.metadata)
-        try storage { try store.put(key, entry) }
+        try storage { try store.put(key, entry, deferred: deferred) }
     }
 
     /// Writes the UTF-8 bytes of `value` under `key`.
@@ -86,8 +93,19 @@ public final class KVNamespace: Sendable {
 
     /// Deletes `key`; deleting a missing key succeeds.
     public func delete(_ key: String) throws {
+        try delete(key, deferred: false)
+    }
+
+    /// Deletes `key`, deferred like ``put(_:_:options:deferred:)`` when asked.
+    func delete(_ key: String, deferred: Bool) throws {
         try KVValidation.validateKey(key, for: .delete, limits: limits)
-        try storage { _ = try store.delete(key) }
+        try storage {
+            if deferred {
+                try store.deleteDeferred(key)
+            } else {
+                _ = try store.delete(key)
+            }
+        }
     }
 
     /// One page of keys, in UTF-8 byte order, skipping expired ones.

@@ -39,6 +39,10 @@ public struct StoredKey: Sendable, Hashable {
 ///
 /// An entry whose `expiration` has passed is invisible at once to every read; a sweep deletes
 /// such rows from disk, at most once per ``sweepInterval`` of clock time, inside a write.
+///
+/// A write is committed at once, or *deferred* (`deferred: true`): committed later with the
+/// database's other deferred writes (see ``SQLiteDatabase/writeLater(_:staging:)``). Until then
+/// every read through this store sees it; other connections see it once it is committed.
 public final class ExpiringKeyValueStore: Sendable {
     /// The table (unquoted).
     public let table: String
@@ -48,6 +52,14 @@ public final class ExpiringKeyValueStore: Sendable {
     private let clock: any WallClock
     private let lastSweep: Mutex<Int64>
     private let sql: SQL
+    /// Deferred writes not committed yet, by key: the latest one (nil entry: a delete) and its
+    /// sequence number, so a commit only clears what it wrote.
+    private let staged = Mutex<[String: Staged]>([:])
+
+    private struct Staged {
+        let sequence: UInt64
+        let entry: StoredEntry?
+    }
 
     /// SQL for one table, built once: identifiers quoted, every value bound.
     private struct SQL: Sendable {
@@ -92,6 +104,7 @@ public final class ExpiringKeyValueStore: Sendable {
     /// The live entry for `key`, or `nil` when it is missing or expired.
     public func get(_ key: String) throws -> StoredEntry? {
         let now = clock.now()
+        if let staged = staged.withLock({ $0[key] }) { return Self.live(staged.entry, now: now) }
         return try database.withConnection { connection in
             try read(key, now: now, connection)
         }
@@ -101,9 +114,18 @@ public final class ExpiringKeyValueStore: Sendable {
     /// in one go.
     public func get(_ keys: [String]) throws -> [StoredEntry?] {
         let now = clock.now()
+        let pending = staged.withLock { staged in keys.map { staged[$0] } }
         return try database.withConnection { connection in
-            try keys.map { try read($0, now: now, connection) }
+            try zip(keys, pending).map { key, staged in
+                if let staged { return Self.live(staged.entry, now: now) }
+                return try read(key, now: now, connection)
+            }
         }
+    }
+
+    private static func live(_ entry: StoredEntry?, now: Int64) -> StoredEntry? {
+        guard let entry, entry.expiration.map({ $0 > now }) ?? true else { return nil }
+        return entry
     }
 
     private func read(_ key: String, now: Int64, _ connection: SQLiteConnection) throws -> StoredEntry? {
@@ -115,20 +137,21 @@ public final class ExpiringKeyValueStore: Sendable {
         }
     }
 
-    /// Writes `entry` under `key`, replacing any previous entry, in its own transaction.
-    public func put(_ key: String, _ entry: StoredEntry) throws {
+    /// Writes `entry` under `key`, replacing any previous entry.
+    ///
+    /// - Parameter deferred: Whether the write is committed later, with the database's other
+    ///   deferred writes, rather than in a transaction of its own before this returns.
+    public func put(_ key: String, _ entry: StoredEntry, deferred: Bool = false) throws {
         let now = clock.now()
         let sweepDue = isSweepDue(now: now)
-        try database.write { connection in
-            try connection.withStatement(sql.put) { statement in
-                statement.bind(1, key)
-                statement.bind(2, blob: entry.value)
-                statement.bind(3, entry.expiration)
-                statement.bind(4, entry.metadata)
-                try statement.run()
+        guard deferred else {
+            return try database.write { connection in
+                try upsert(key, entry, connection)
+                if sweepDue { _ = try sweep(now: now, connection) }
             }
-            if sweepDue { _ = try sweep(now: now, connection) }
         }
+        try stage(key, entry)
+        if sweepDue { try database.writeLater(Sweep(store: self, now: now)) { _ in } }
     }
 
     /// Deletes `key`. Deleting a missing key is not an error.
@@ -137,12 +160,76 @@ public final class ExpiringKeyValueStore: Sendable {
     @discardableResult
     public func delete(_ key: String) throws -> Bool {
         try database.write { connection in
-            try connection.withStatement(sql.delete) { statement in
-                statement.bind(1, key)
-                try statement.run()
-            }
+            try remove(key, connection)
             return connection.changes > 0
         }
+    }
+
+    /// Deletes `key` later, with the database's other deferred writes (see ``put(_:_:deferred:)``).
+    public func deleteDeferred(_ key: String) throws {
+        try stage(key, nil)
+    }
+
+    /// Queues the write of `entry` (nil: a delete) and makes it visible to this store's reads.
+    private func stage(_ key: String, _ entry: StoredEntry?) throws {
+        try database.writeLater(Change(store: self, key: key, entry: entry)) { sequence in
+            staged.withLock { $0[key] = Staged(sequence: sequence, entry: entry) }
+        }
+    }
+
+    private func upsert(_ key: String, _ entry: StoredEntry, _ connection: SQLiteConnection) throws {
+        try connection.withStatement(sql.put) { statement in
+            statement.bind(1, key)
+            statement.bind(2, blob: entry.value)
+            statement.bind(3, entry.expiration)
+            statement.bind(4, entry.metadata)
+            try statement.run()
+        }
+    }
+
+    private func remove(_ key: String, _ connection: SQLiteConnection) throws {
+        try connection.withStatement(sql.delete) { statement in
+            statement.bind(1, key)
+            try statement.run()
+        }
+    }
+
+    /// A deferred put or delete of one key.
+    private struct Change: DeferredWrite {
+        let store: ExpiringKeyValueStore
+        let key: String
+        let entry: StoredEntry?
+
+        var target: DeferredWriteTarget { DeferredWriteTarget(table: store.table, key: key) }
+
+        func apply(_ connection: SQLiteConnection) throws {
+            if let entry {
+                try store.upsert(key, entry, connection)
+            } else {
+                try store.remove(key, connection)
+            }
+        }
+
+        /// Committed (or lost): reads go to the table again, unless a later write is staged.
+        func settled(sequence: UInt64) {
+            store.staged.withLock { staged in
+                if staged[key]?.sequence == sequence { staged[key] = nil }
+            }
+        }
+    }
+
+    /// A deferred sweep of expired rows, after the writes queued before it.
+    private struct Sweep: DeferredWrite {
+        let store: ExpiringKeyValueStore
+        let now: Int64
+
+        var target: DeferredWriteTarget { DeferredWriteTarget(table: store.table, key: nil) }
+
+        func apply(_ connection: SQLiteConnection) throws {
+            _ = try store.sweep(now: now, connection)
+        }
+
+        func settled(sequence: UInt64) {}
     }
 
     /// Live keys in UTF-8 byte order that start with `prefix` and come after `cursor`.
@@ -161,7 +248,8 @@ public final class ExpiringKeyValueStore: Sendable {
             inclusive = false
         }
         let upper = Self.prefixUpperBound(prefix)
-        return try database.withConnection { connection in
+        // A scan sees deferred writes once they are committed: no overlay can answer it.
+        return try database.withCommittedConnection { connection in
             try connection.withStatement(inclusive ? sql.listFrom : sql.listAfter) { query in
                 query.bind(1, lower)
                 query.bind(2, now)
