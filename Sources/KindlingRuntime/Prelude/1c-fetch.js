@@ -29,6 +29,7 @@
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
+  const WeakRef = globalThis.WeakRef;
 
   // Statuses whose responses have no body (Fetch standard; workerd's isNullBodyStatusCode).
   const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -70,11 +71,13 @@
     const answer = host.fetch(method, url, headers, body, id);
     if (signal === null) return answer;
     return new Promise((resolve, reject) => {
+      // The body, weakly: a long-lived signal must not keep a body the worker dropped (and its connection) alive.
       let streamed = null;
       // An internal abort step (1b-abort.js), so it runs before the signal's event listeners and unseen by them.
       const remove = internal.addAbortAlgorithm(signal, () => {
         if (streamed !== null) {
-          internal.abortByteStream(streamed, signal.reason);
+          const body = streamed.deref();
+          if (body !== undefined) internal.abortByteStream(body, signal.reason);
           return;
         }
         if (typeof host.cancel === "function") host.cancel(id);
@@ -82,7 +85,7 @@
       });
       answer.then(
         (value) => {
-          if (internal.isBodyStream(value.body)) streamed = value.body;
+          if (internal.isBodyStream(value.body)) streamed = new WeakRef(value.body);
           else remove();
           resolve(value);
         },
