@@ -35,6 +35,8 @@ enum NetworkError {
             case .tlsHandshakeTimeout: return typeError("TLS handshake with \(target) timed out.")
             case .readTimeout, .deadlineExceeded: return typeError("\(connectionLost) (\(target) stopped answering)")
             case .cancelled: return typeError("The fetch to \(target) was cancelled.")
+            case .bodyLengthMismatch:
+                return typeError("The request body's length did not match its Content-Length header.")
             case .alreadyShutdown: return disposed
             default: return typeError("\(connectionLost) (\(error))")
             }

@@ -55,7 +55,7 @@ struct FetchStreamingTests {
         }
     }
 
-    @Test("request: a stream body goes chunked, or with the Content-Length the worker set")
+    @Test("request: a stream body goes chunked, or with the Content-Length the worker set, which it must match")
     func uploadFraming() async throws {
         try await OriginServer.with { origin in
             let result = try await fetchScript(
@@ -66,9 +66,13 @@ struct FetchStreamingTests {
                   const header = (name) => echo.headers.filter(([n]) => n === name).map(([, v]) => v).join();
                   return [echo.body, header("transfer-encoding"), header("content-length")];
                 };
-                return [await send({}), await send({ "content-length": "5" })];
+                return [await send({}), await send({ "content-length": "5" }),
+                  await outcome(fetch(`${ORIGIN}/echo`, { method: "PUT", body: stream(), headers: { "content-length": "9" } }))];
                 """, origin: origin)
-            #expect(result == #"[["abcde","chunked",""],["abcde","","5"]]"#)
+            #expect(
+                result
+                    == #"[["abcde","chunked",""],["abcde","","5"],"TypeError: The request body's length did not match its Content-Length header."]"#
+            )
         }
     }
 
