@@ -9,6 +9,7 @@ import NIOCore
 /// 127.0.0.1 in the same process, one at a time and 32 in flight; and, as the baseline, the same exchanges sent by
 /// the worker's ``NetworkFetcher`` from Swift (no JavaScript), so the ratio is what the runtime adds. Then a
 /// streamed download: a 100 MiB body fetched by a worker and read chunk by chunk, with the peak resident growth.
+/// Figures: `roundtrips`, `download` (`make bench ONLY="fetch download"`).
 enum FetchBenchmarks {
     static let downloadMebibytes = 100
 
@@ -20,24 +21,28 @@ enum FetchBenchmarks {
         let count = DispatchBenchmarks.requests(5_000)
 
         let network = NetworkFetcher()
-        let raw = try await DispatchBenchmarks.requestRate(count: count) {
-            _ = try await send(WorkerRequest(url: url), through: network)
-        }
         let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "bench", outbound: network))
         try await isolate.setGlobal("TARGET", to: .value(.string(url)))
-        let sequential = try await jsRate(isolate, count: count, lanes: 1)
-        let concurrent = try await jsRate(isolate, count: count, lanes: 32)
-        let (download, growth) = try await downloadRate(isolate)
+        if wantsFigure("roundtrips") {
+            let raw = try await DispatchBenchmarks.requestRate(count: count) {
+                _ = try await send(WorkerRequest(url: url), through: network)
+            }
+            let sequential = try await jsRate(isolate, count: count, lanes: 1)
+            let concurrent = try await jsRate(isolate, count: count, lanes: 32)
+            print(String(format: "fetch() round trips from a worker to a local server: %.0f/s one at a time (target >= 5000)", sequential))
+            print(String(format: "fetch() round trips, 32 in flight: %.0f/s", concurrent))
+            print(String(format: "the same exchanges from Swift through NetworkFetcher: %.0f/s (fetch() at %.0f %% of it)", raw, sequential / raw * 100))
+        }
+        if wantsFigure("download") {
+            let (download, growth) = try await downloadRate(isolate)
+            print(
+                String(
+                    format: "fetch() of a %d MiB body read chunk by chunk by a worker: %.0f MiB/s, peak RSS +%.1f MiB",
+                    downloadMebibytes, download, Double(growth) / 1_048_576))
+        }
         await isolate.shutdown()
         await network.shutdown()
         await server.shutdown()
-        print(String(format: "fetch() round trips from a worker to a local server: %.0f/s one at a time (target >= 5000)", sequential))
-        print(String(format: "fetch() round trips, 32 in flight: %.0f/s", concurrent))
-        print(String(format: "the same exchanges from Swift through NetworkFetcher: %.0f/s (fetch() at %.0f %% of it)", raw, sequential / raw * 100))
-        print(
-            String(
-                format: "fetch() of a %d MiB body read chunk by chunk by a worker: %.0f MiB/s, peak RSS +%.1f MiB",
-                downloadMebibytes, download, Double(growth) / 1_048_576))
     }
 
     /// MiB/s of `/big` fetched and read to the end by JS (best of 3), and the peak resident growth meanwhile.

@@ -110,6 +110,22 @@ struct FetchStreamingTests {
         }
     }
 
+    @Test("abort after a short body came whole: an unread body errors with the reason, a body read already does not")
+    func abortAfterWholeBody() async throws {
+        try await OriginServer.with { origin in
+            let result = try await fetchScript(
+                """
+                const controller = new AbortController();
+                const unread = await fetch(`${ORIGIN}/echo`, { signal: controller.signal });
+                const read = await fetch(`${ORIGIN}/echo`, { signal: controller.signal });
+                const text = await read.text();
+                controller.abort();
+                return [await outcome(unread.text()), JSON.parse(text).method, read.bodyUsed];
+                """, origin: origin)
+            #expect(result == #"["AbortError: The operation was aborted","GET",true]"#)
+        }
+    }
+
     @Test("cancelling response.body closes the connection")
     func cancelBody() async throws {
         try await OriginServer.with { origin in

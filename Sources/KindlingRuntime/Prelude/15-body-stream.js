@@ -8,6 +8,7 @@
 //   makeBodyStream(source)        → a ReadableStream (type "bytes") over a string or Uint8Array; its
 //                                   first pull enqueues one copy of the bytes and closes
 //   makeUsedBodyStream()          → a stream that is already disturbed and closed
+//   makeErroredBodyStream(reason) → a stream errored with reason
 //   unwrapBodyStream(stream)      → the string/Uint8Array behind an untouched body stream, leaving the
 //                                   stream locked, disturbed and closed; undefined for any other stream
 //   isBodyStream(value)           → value is a ReadableStream (brand check)
@@ -46,6 +47,12 @@
       () => UNDEFINED,
     );
     r.bodySource = source;
+    return r.stream;
+  };
+
+  internal.makeErroredBodyStream = (reason) => {
+    const r = S.createReadableByteStream(undefined, () => UNDEFINED, () => UNDEFINED);
+    S.byteError(r.controller, reason);
     return r.stream;
   };
 

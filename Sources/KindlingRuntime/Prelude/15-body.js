@@ -20,6 +20,7 @@
 //   internal.consumeBody(obj)        → null | string | Uint8Array | Promise<Uint8Array>; marks used,
 //                                      throws TypeError when the body was used already
 //   internal.takeBodySource(obj)     → like consumeBody but hands over a foreign stream unread
+//   internal.errorBody(obj, reason)  → errors the body (a fetch aborted after its response came)
 //   internal.cloneBodySource(obj)    → a source for a clone (tees a foreign stream)
 //   internal.bodyBytes(obj)          → null | Uint8Array | Promise<Uint8Array|null>: the bytes for
 //                                      the host (strings UTF-8 encoded in JS); consumes the body.
@@ -122,6 +123,14 @@
       internal.bodyHeaders = (obj) => obj.#headers;
       internal.consumeBody = (obj) => Body.#take(obj, true);
       internal.takeBodySource = (obj) => Body.#take(obj, false);
+      // Fetch's "abort fetch" for a response already out: its body errors with `reason` unless it was read whole
+      // already; a stream (being read or not) errors and its source is cancelled.
+      internal.errorBody = (obj, reason) => {
+        const source = obj.#source;
+        if (source === null) return;
+        if (isStream(source)) internal.abortByteStream(source, reason);
+        else if (!obj.#used) obj.#source = internal.makeErroredBodyStream(reason);
+      };
       internal.cloneBodySource = (obj) => {
         Body.#check(obj);
         const source = obj.#source;

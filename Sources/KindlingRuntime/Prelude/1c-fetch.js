@@ -11,9 +11,9 @@
 //   came (Location and all). The Response's url is the last URL and `redirected` says whether there
 //   were several. (redirect: "error" never gets here: Request refuses it, with workerd's wording.)
 // - An AbortSignal rejects the fetch with its reason when it is aborted before the request or while
-//   the exchange is in flight, and cancels the exchange in Swift. Aborted while a streamed response
-//   body is being read, it errors that body with its reason and cancels the stream (which closes the
-//   connection).
+//   the exchange is in flight, and cancels the exchange in Swift. Aborted once the response is out,
+//   it errors the body with its reason unless the body was read already; a body still arriving stops
+//   (its stream is cancelled, which closes the connection).
 // - HEAD and null-body statuses (101, 103, 204, 205, 304) give a null body; headers are immutable.
 //
 // Internal API:
@@ -64,33 +64,39 @@
   }
 
   // One exchange through `host`, rejected with the signal's reason (and cancelled) if it aborts before the
-  // response; if it aborts while a streamed body is still arriving, that stream errors with the reason and stops
-  // (Fetch §4.1 "abort fetch": the response body errors).
+  // response comes.
   function exchange(host, signal, method, url, headers, body) {
     const id = nextExchange++;
     const answer = host.fetch(method, url, headers, body, id);
     if (signal === null) return answer;
     return new Promise((resolve, reject) => {
-      // The body, weakly: a long-lived signal must not keep a body the worker dropped (and its connection) alive.
-      let streamed = null;
       // An internal abort step (1b-abort.js), so it runs before the signal's event listeners and unseen by them.
       const remove = internal.addAbortAlgorithm(signal, () => {
-        if (streamed !== null) {
-          const body = streamed.deref();
-          if (body !== undefined) internal.abortByteStream(body, signal.reason);
-          return;
-        }
         if (typeof host.cancel === "function") host.cancel(id);
         reject(signal.reason);
       });
       answer.then(
-        (value) => {
-          if (internal.isBodyStream(value.body)) streamed = new WeakRef(value.body);
-          else remove();
-          resolve(value);
-        },
+        (value) => { remove(); resolve(value); },
         (error) => { remove(); reject(error); },
       );
+    });
+  }
+
+  // Fetch §4.1 "abort fetch" once the response is out: its body errors with the signal's reason unless it was
+  // read already, and a body still arriving stops (closing the connection). Both are held weakly, so a long-lived
+  // signal keeps neither a dropped response nor its connection alive.
+  function abortBodyWith(signal, response) {
+    const target = new WeakRef(response);
+    const source = internal.bodySource(response);
+    const stream = internal.isBodyStream(source) ? new WeakRef(source) : null;
+    internal.addAbortAlgorithm(signal, () => {
+      const alive = target.deref();
+      if (alive !== undefined) {
+        internal.errorBody(alive, signal.reason);
+        return;
+      }
+      const body = stream?.deref();
+      if (body !== undefined) internal.abortByteStream(body, signal.reason);
     });
   }
 
@@ -114,7 +120,11 @@
       const location = REDIRECT.has(answer.status) && request.redirect === "follow"
         ? new Headers(answer.headers).get("location")
         : null;
-      if (location === null) return makeResponse(answer, method, urlList);
+      if (location === null) {
+        const response = makeResponse(answer, method, urlList);
+        if (signal !== null && internal.bodySource(response) !== null) abortBodyWith(signal, response);
+        return response;
+      }
       if (internal.isBodyStream(answer.body)) answer.body.cancel();
       let next;
       try {
