@@ -66,4 +66,32 @@ struct FetchGlobalTests {
         #expect(requests.first?.headers == [.init("x-sent", "yes")])
         #expect(requests.first?.body == .bytes([1, 2, 3]))
     }
+
+    @Test("fetch(url) alone: the URL parsed and serialized as new Request(url) does, every time; bad URLs rejected alike")
+    func urlOnly() async throws {
+        let outbound = RecordingOutbound { request in WorkerResponse(status: 200, body: .bytes(Array(request.url.utf8))) }
+        let result = try await withIsolate(IsolateConfiguration(name: "test", outbound: outbound)) { isolate in
+            try await isolate.evaluate(
+                """
+                (async () => {
+                  const urls = [];
+                  for (const input of ["HTTP://Example.COM:80/a/../b?x#frag", "HTTP://Example.COM:80/a/../b?x#frag", "https://example.com/\\ud800"]) {
+                    const response = await fetch(input);
+                    urls.push([response.url, await response.text(), response.headers.get("x") === null]);
+                  }
+                  const rejected = async (f) => { try { await f(); return "resolved"; } catch (e) { return `${e.name}: ${e.message}`; } };
+                  return [urls, await rejected(() => fetch("/relative")), await rejected(() => fetch("ftp://example.com/")),
+                    await rejected(() => fetch("http://exa mple.com/"))];
+                })()
+                """)
+        }
+        #expect(
+            result
+                == #"[[["http://example.com/b?x","http://example.com/b?x",true],["http://example.com/b?x","http://example.com/b?x",true],"#
+                + #"["https://example.com/%EF%BF%BD","https://example.com/%EF%BF%BD",true]],"#
+                + #""TypeError: Invalid URL: /relative","TypeError: Fetch API cannot load: ftp://example.com/","#
+                + #""TypeError: Invalid URL: http://exa mple.com/"]"#
+        )
+        #expect(outbound.requests.withLock { $0.map(\.method) } == ["GET", "GET", "GET"])
+    }
 }

@@ -28,7 +28,8 @@ public enum ServiceBindingArgument {
         let fetch = HostFunction.promise { arguments, resolver in
             send(WorkerRequest(fetchArguments: arguments)) { result in
                 switch result {
-                case .success(let response): resolver.resolve(response.fetchAnswer)
+                // Another worker's response: its Headers normalized the header list already.
+                case .success(let response): resolver.resolve(response.normalizedFetchAnswer)
                 case .failure(let error): resolver.reject(error)
                 }
             }

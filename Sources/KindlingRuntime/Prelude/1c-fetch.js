@@ -21,8 +21,10 @@
 //       set by Swift when the isolate has an OutboundFetcher (ScriptContext+Outbound.swift)
 //   internal.fetchVia(host, input, init, network) → Promise<Response>
 //       host.fetch(method, url, [[name, value]], body | undefined, id)
-//           → Promise<{ status, statusText, headers: [[name, value]], body: Uint8Array | ReadableStream }>
-//           body as internal.hostBody gives it: a string, bytes or a stream handle; the answer comes with
+//           → Promise<{ status, statusText, headers, normalized, body: Uint8Array | ReadableStream }>
+//           request body as internal.hostBody gives it: a string, bytes or a stream handle; the answer's
+//           headers are [[name, value]] pairs, checked here, or — `normalized` true, when they come from
+//           another worker's Headers — a "\0"-joined flat list taken as it is; the answer comes with
 //           the response head, a body still arriving being a host-fed byte stream (host.incomingBody)
 //       host.cancel(id), optional: stop exchange `id` (its promise has been rejected already)
 //       network: true for the global fetch (http/https only), false for a service binding (any URL)
@@ -48,19 +50,37 @@
     return url.startsWith("http:") || url.startsWith("https:");
   }
 
-  function makeResponse(answer, method, urlList) {
-    // Headers from a Swift closure are checked (and lower-cased) by the Headers constructor.
-    const headers = new Headers(answer.headers);
+  // The answer's headers as a Headers object: another worker's are normalized already; those from a
+  // Swift closure or the network are checked (and lower-cased) by the Headers constructor.
+  function answerHeaders(answer) {
+    return answer.normalized === true ? internal.newHeaders(answer.headers) : new Headers(answer.headers);
+  }
+
+  function makeResponse(answer, headers, method, urlList) {
     const hasBody = method !== "HEAD" && !NULL_BODY.has(answer.status);
     if (!hasBody && internal.isBodyStream(answer.body)) answer.body.cancel();
     return internal.newResponse(
       answer.status,
       answer.statusText,
-      internal.headersFlat(headers).slice(),
+      internal.headersFlat(headers), // adopted: `headers` goes no further
       hasBody ? answer.body : null,
       true, // immutable headers, as on a fetched response
       urlList,
     );
+  }
+
+  // Serialized absolute URLs by input string, for the common fetch(url) of the same few URLs: parsing is a
+  // pure function of the string, and a service call would otherwise spend much of its JS time in the parser.
+  const parsedURLs = new Map();
+  function serializedURL(input) {
+    let href = parsedURLs.get(input);
+    if (href !== undefined) return href;
+    const record = internal.parseURL(input);
+    if (record === null) return null;
+    href = internal.serializeURL(record);
+    if (parsedURLs.size >= 64) parsedURLs.clear();
+    parsedURLs.set(input, href);
+    return href;
   }
 
   // One exchange through `host`, rejected with the signal's reason (and cancelled) if it aborts before the
@@ -101,27 +121,43 @@
   }
 
   async function fetchVia(host, input, init, network) {
-    const request = new Request(input, init);
-    // Only a real AbortSignal can abort (workerd refuses anything else in RequestInit).
-    const given = internal.requestSignal(request);
-    const signal = given !== null && internal.isAbortSignal(given) ? given : null;
-    if (signal !== null && signal.aborted) throw signal.reason;
-    if (network && !isHTTP(request.url)) throw new TypeError(`Fetch API cannot load: ${request.url}`);
-    let method = request.method;
-    let headers = [...request.headers];
-    // Bytes cross as they are; a stream as a handle the other side reads chunk by chunk (21-workers.js).
-    let body = internal.hostBody(request) ?? undefined;
+    let method = "GET";
+    let headers = [];
+    let body;
+    let redirect = "follow";
+    let signal = null;
+    let requestURL;
+    if (typeof input === "string" && init === undefined) {
+      // fetch(url): what `new Request(url)` would give — a GET without headers, body or signal — without
+      // making one (a USVString holds no lone surrogates; toUSV takes care of them).
+      requestURL = serializedURL(input.isWellFormed() ? input : internal.toUSV(input));
+      if (requestURL === null) throw new TypeError(`Invalid URL: ${internal.toUSV(input)}`);
+    } else {
+      const request = new Request(input, init);
+      // Only a real AbortSignal can abort (workerd refuses anything else in RequestInit).
+      const given = internal.requestSignal(request);
+      signal = given !== null && internal.isAbortSignal(given) ? given : null;
+      if (signal !== null && signal.aborted) throw signal.reason;
+      requestURL = request.url;
+      method = request.method;
+      headers = [...request.headers];
+      redirect = request.redirect;
+      // Bytes cross as they are; a stream as a handle the other side reads chunk by chunk (21-workers.js).
+      body = internal.hostBody(request) ?? undefined;
+    }
+    if (network && !isHTTP(requestURL)) throw new TypeError(`Fetch API cannot load: ${requestURL}`);
     // As in workerd, neither the callee nor the Response sees the URL's fragment.
-    const urlList = [withoutFragment(request.url)];
+    const urlList = [withoutFragment(requestURL)];
     for (;;) {
       if (signal !== null && signal.aborted) throw signal.reason;
       const url = urlList[urlList.length - 1];
       const answer = await exchange(host, signal, method, url, headers, body);
-      const location = REDIRECT.has(answer.status) && request.redirect === "follow"
-        ? new Headers(answer.headers).get("location")
+      const answered = answerHeaders(answer);
+      const location = REDIRECT.has(answer.status) && redirect === "follow"
+        ? internal.headersGet(answered, "location")
         : null;
       if (location === null) {
-        const response = makeResponse(answer, method, urlList);
+        const response = makeResponse(answer, answered, method, urlList);
         if (signal !== null && internal.bodySource(response) !== null) abortBodyWith(signal, response);
         return response;
       }
