@@ -6,13 +6,14 @@ import CJavaScriptCore
 /// frozen clock) run when the isolate is made, and are kept small: a new isolate is a benchmark, and in a fresh
 /// JavaScriptCore VM every byte parsed and every function first run costs (parsing runs at roughly 35 MB/s here).
 /// Every other file is *deferred*, in path order: the rest of the runtime first (`0x-`: console, timers, crypto,
-/// navigator, delivering events; Web API files may read those globals when they run), then the Web API files
-/// (`1x-`: encoding, URL, structuredClone, fetch classes, …). The first isolate of the process runs them at once and
-/// records the globals they define or replace; later isolates install accessors for those names instead, and the
-/// first use of any of them (or a call from Swift to a host function a deferred file defines) runs the whole
-/// group (`ScriptContext+Prelude.swift`). So a deferred file may only define globals (configurable, as
-/// `internal.defineGlobal` makes them), members of the internal object and `host` functions; code that patches
-/// built-ins belongs in a `2x-` file.
+/// navigator, delivering events), then the Web API files (`1x-`: encoding, URL, structuredClone, fetch classes, …),
+/// in units (``deferredUnits``). The first isolate of the process runs them at once and records, per unit, the
+/// globals, internal members and `host` functions it defines or replaces; later isolates install accessors for
+/// those names instead, and the first use of one (from JS, or a call from Swift to a host function) runs just the
+/// units that define it, which in turn load what they use (`ScriptContext+Prelude.swift`). So a deferred file may
+/// only define globals (configurable, as `internal.defineGlobal` makes them), members of the internal object and
+/// `host` functions; code that patches built-ins belongs in a `2x-` file. Internal members named `…Hook` are
+/// extension points several units chain onto; they are never deferred (reading one must not load its units).
 ///
 /// The texts are loaded once per process. ASCII files are handed to JavaScriptCore as immortal text
 /// (`JSScriptCreateReferencingImmortalASCIIText`), so each isolate references the one copy instead of holding its
@@ -34,6 +35,30 @@ enum Prelude {
     static let creationSources = sources.filter(runsAtCreation)
     /// The deferred files, in order: run on first use of a global they define.
     static let deferredSources = sources.filter { !runsAtCreation($0) }
+
+    /// The deferred files in units, in path order: consecutive files whose names share the group digit and the
+    /// first word (`14-stream-*.js`, `1d1-crypto-keys.js` … `1d4-crypto-subtle.js`, `11-url-host.js` … `12-url.js`)
+    /// run together, since they share state through a namespace object of their own (`internal.streams`,
+    /// `internal.crypto`). Units reach each other through globals and internal members, which run their unit on
+    /// first use too.
+    static let deferredUnits: [[Source]] = {
+        var units: [[Source]] = []
+        var lastKey: String?
+        for source in deferredSources {
+            let key = unitKey(source)
+            if key == lastKey { units[units.count - 1].append(source) } else { units.append([source]) }
+            lastKey = key
+        }
+        return units
+    }()
+
+    /// "1stream" for `…/Prelude/14-stream-base.js`: the group digit and the first word of the file name.
+    private static func unitKey(_ source: Source) -> String {
+        let name = source.url.split(separator: "/").last ?? ""
+        let words = name.split(whereSeparator: { $0 == "-" || $0 == "." })
+        guard words.count > 1 else { return String(name) }
+        return String(words[0].prefix(1)) + String(words[1])
+    }
 
     private static func runsAtCreation(_ source: Source) -> Bool {
         source.url.hasPrefix("kindling:internal/Prelude/2")

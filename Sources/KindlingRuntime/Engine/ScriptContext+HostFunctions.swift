@@ -119,9 +119,6 @@ extension ScriptContext {
 
     /// A JS `Request` for a ``WorkerRequest``, built with the prelude's trusted constructor.
     func makeRequest(_ request: WorkerRequest) throws(ScriptError) -> JSValueRef {
-        if let internals = internalObject, let ensure = Properties.get(global, internals, "ensureWebAPIs")?.asObject(in: global) {
-            _ = try call(ensure, [])
-        }
         guard let internals = internalObject, let newRequest = Properties.get(global, internals, "newRequest")?.asObject(in: global)
         else { throw ScriptError(name: "Error", message: "The Request class is not available in this isolate.") }
         return try call(newRequest, try requestArguments(request))

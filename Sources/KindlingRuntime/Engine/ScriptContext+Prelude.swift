@@ -2,44 +2,72 @@ import CJavaScriptCore
 import Synchronization
 
 extension ScriptContext {
-    /// The global names the deferred prelude files define or replace, learned from the first isolate that ran
-    /// them; nil until then. Process-wide (the files are compiled into the binary); the strings are never released.
-    private static let deferredGlobals = Mutex<DeferredGlobals?>(nil)
+    /// What each deferred unit defines, learned from the first isolate that ran them; nil until then. Process-wide
+    /// (the files are compiled into the binary); the string is never released.
+    private static let deferredNames = Mutex<DeferredNames?>(nil)
 
-    private struct DeferredGlobals: @unchecked Sendable {
+    private struct DeferredNames: @unchecked Sendable {
         // Safety: a JSStringRef is immutable and thread-safe.
-        let names: [JSStringRef]
+        /// The spec `host.deferUnits` takes (20-runtime.js): per unit, its globals, internal members and host members.
+        let spec: JSStringRef
     }
 
     /// Runs the creation files, then either the deferred files (first isolate of the process, or when
     /// ``IsolateConfiguration/defersWebAPIs`` is off) or the accessors that run them on first use (see ``Prelude``).
     func loadPrelude() throws(ScriptError) {
         try Prelude.evaluate(Prelude.creationSources, in: self)
-        if configuration.defersWebAPIs, let known = Self.deferredGlobals.withLock({ $0 }) {
-            try deferPrelude(known.names)
+        guard configuration.defersWebAPIs else {
+            try Prelude.evaluate(Prelude.deferredSources, in: self)
             return
         }
-        // Learn which globals the deferred files define or replace (JavaScriptCore's own do-nothing `console` is
-        // replaced): snapshot the global object's own properties, run the files, compare.
+        if let known = Self.deferredNames.withLock({ $0 }) {
+            try deferUnits(known.spec)
+            return
+        }
+        // Learn what each unit defines or replaces (JavaScriptCore's own do-nothing `console` is replaced):
+        // snapshot the own properties of the global object, the internal object and `host` around each unit.
         let reflection = try Reflection(self)
-        guard let globalObject = JSContextGetGlobalObject(global) else { return }
-        var before: [String: JSValueRef] = [:]
-        defer { for value in before.values { JSValueUnprotect(global, value) } }
-        for name in try reflection.ownPropertyNames(globalObject) {
-            guard let (value, _) = try reflection.ownValue(globalObject, name) else { continue }
-            JSValueProtect(global, value)
-            before[name] = value
+        guard let globalObject = JSContextGetGlobalObject(global),
+            let internalMembers = Properties.get(global, host, "internal")?.asObject(in: global)
+        else { return }
+        let targets = [globalObject, internalMembers, host]
+        var protected: [JSValueRef] = []
+        defer { for value in protected { JSValueUnprotect(global, value) } }
+        func snapshot() throws(ScriptError) -> [[String: JSValueRef]] {
+            var result: [[String: JSValueRef]] = []
+            for target in targets {
+                var values: [String: JSValueRef] = [:]
+                for name in try reflection.ownPropertyNames(target) {
+                    guard let (value, _) = try reflection.ownValue(target, name) else { continue }
+                    JSValueProtect(global, value)
+                    protected.append(value)
+                    values[name] = value
+                }
+                result.append(values)
+            }
+            return result
         }
-        try Prelude.evaluate(Prelude.deferredSources, in: self)
-        deferredPreludeLoaded = true
-        var names: [String] = []
-        for name in try reflection.ownPropertyNames(globalObject) {
-            guard let (value, _) = try reflection.ownValue(globalObject, name) else { continue }
-            if let old = before[name], isSameValue(old, value) { continue }
-            names.append(name)
+        var before = try snapshot()
+        var units: [String] = []
+        for unit in Prelude.deferredUnits {
+            try Prelude.evaluate(unit, in: self)
+            let after = try snapshot()
+            var lists: [String] = []
+            for (index, values) in after.enumerated() {
+                var names: [String] = []
+                for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+                    if let old = before[index][name], isSameValue(old, value) { continue }
+                    if index == 1 && name.hasSuffix("Hook") { continue }
+                    names.append(name)
+                }
+                lists.append(names.joined(separator: ","))
+            }
+            units.append(lists.joined(separator: "|"))
+            before = after
         }
-        Self.deferredGlobals.withLock { known in
-            if known == nil { known = DeferredGlobals(names: names.map(JSStrings.make)) }
+        let spec = JSStrings.make(units.joined(separator: ";"))
+        Self.deferredNames.withLock { known in
+            if known == nil { known = DeferredNames(spec: spec) } else { JSStringRelease(spec) }
         }
     }
 
@@ -50,46 +78,46 @@ extension ScriptContext {
             && JSValueToNumber(global, a, nil).isNaN && JSValueToNumber(global, b, nil).isNaN
     }
 
-    /// Installs accessors for `names` that run the deferred files on first use.
-    private func deferPrelude(_ names: [JSStringRef]) throws(ScriptError) {
-        let load = makeFunction { [unowned(unsafe) self] _, _, _ in
+    /// Installs the accessors that run each deferred unit on first use of a name it defines.
+    private func deferUnits(_ spec: JSStringRef) throws(ScriptError) {
+        let load = makeFunction { [unowned(unsafe) self] context, _, arguments in
             // Safety (unowned(unsafe)): only JS calls this, and JS only runs on an open context.
-            try loadDeferredPrelude()
+            try loadDeferredUnit(Int(JSValueToNumber(context, arguments[0], nil)))
             return nil
         }
-        guard let deferGlobals = hostFunction("deferGlobals") else {
-            throw ScriptError(name: "Error", message: "Kindling runtime function deferGlobals is missing from the prelude")
+        guard let deferUnits = hostFunction("deferUnits") else {
+            throw ScriptError(name: "Error", message: "Kindling runtime function deferUnits is missing from the prelude")
         }
-        var values = names.map { JSValueMakeString(global, $0) }
-        let array = values.withUnsafeMutableBufferPointer { JSObjectMakeArray(global, $0.count, $0.baseAddress, nil) }
-        _ = try call(deferGlobals, [array, load])
+        _ = try call(deferUnits, [JSValueMakeString(global, spec), load])
     }
 
-    /// Runs the deferred files (called by the prelude's accessors, once), with `__kindling` back on the global
-    /// object while they run.
-    private func loadDeferredPrelude() throws(ScriptError) {
+    /// Runs deferred unit `index` (called by the prelude's accessors, once per unit), with `__kindling` back on the
+    /// global object while it runs. Units load others they use, so loads nest.
+    private func loadDeferredUnit(_ index: Int) throws(ScriptError) {
+        guard Prelude.deferredUnits.indices.contains(index) else { return }
         let globalObject = JSContextGetGlobalObject(global)
-        Properties.set(
-            global, globalObject, "__kindling", host, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
-        defer { JSStrings.with("__kindling") { _ = JSObjectDeleteProperty(global, globalObject, $0, nil) } }
-        try Prelude.evaluate(Prelude.deferredSources, in: self)
-        deferredPreludeLoaded = true
+        if deferredLoadDepth == 0 {
+            Properties.set(
+                global, globalObject, "__kindling", host, attributes: JSPropertyAttributes(kJSPropertyAttributeDontEnum))
+        }
+        deferredLoadDepth += 1
+        defer {
+            deferredLoadDepth -= 1
+            if deferredLoadDepth == 0 {
+                JSStrings.with("__kindling") { _ = JSObjectDeleteProperty(global, globalObject, $0, nil) }
+            }
+        }
+        try Prelude.evaluate(Prelude.deferredUnits[index], in: self)
     }
 
-    /// The prelude's host function `name`, read from `__kindling` on first use and kept; when a deferred file
-    /// defines it, the deferred files run first.
+    /// The prelude's host function `name`, read from `__kindling` on first use and kept; when a deferred unit
+    /// defines it, reading it runs the unit.
     func internalFunction(_ name: String) throws(ScriptError) -> JSObjectRef? {
         if let function = internals[name] { return function }
-        if let function = hostFunction(name) {
-            JSValueProtect(global, function)
-            internals[name] = function
-            return function
-        }
-        guard !deferredPreludeLoaded,
-            let ensure = internalObject.flatMap({ Properties.get(global, $0, "ensureWebAPIs") })?.asObject(in: global)
-        else { return nil }
-        _ = try call(ensure, [])
-        return deferredPreludeLoaded ? try internalFunction(name) : nil
+        guard let function = hostFunction(name) else { return nil }
+        JSValueProtect(global, function)
+        internals[name] = function
+        return function
     }
 
     /// A function the runtime prelude put on `__kindling`.

@@ -45,8 +45,8 @@ final class ScriptContext {
     /// JS strings for the few names every call passes (export names, kinds, methods, HTTP methods), made once
     /// (protected); see ``internedString(_:)``.
     private var internedStrings: [String: JSValueRef] = [:]
-    /// Whether the deferred prelude files have run (see ``Prelude``).
-    var deferredPreludeLoaded = false
+    /// How many deferred prelude units are loading, one inside another (see ``Prelude``).
+    var deferredLoadDepth = 0
     /// The loaded worker's format; nil until a bundle is loaded.
     var loadedFormat: WorkerExports.Format?
     /// The bindings of `env`, kept to expose them as globals when a service-worker script is loaded.
@@ -140,7 +140,16 @@ final class ScriptContext {
 
     /// Calls one of the functions the prelude registered on `__kindling`.
     func callInternal(_ name: String, _ arguments: [JSValueRef?]) throws(ScriptError) -> JSValueRef {
-        guard let function = try internalFunction(name) else {
+        var function = internals[name]
+        if function == nil {
+            // The first lookup may run deferred prelude files, and so a garbage collection. Until the call, the
+            // arguments live only in this array's heap buffer, which the collector does not scan (it scans the
+            // native stack): without protection a request's URL string could be collected and its cell reused.
+            for case let value? in arguments { JSValueProtect(global, value) }
+            defer { for case let value? in arguments { JSValueUnprotect(global, value) } }
+            function = try internalFunction(name)
+        }
+        guard let function else {
             throw ScriptError(name: "Error", message: "Kindling runtime function \(name) is missing from the prelude")
         }
         return try call(function, arguments)

@@ -258,11 +258,10 @@
   host.cancelBody = function (bodyReader) {
     bodyReader.reader.cancel().catch(() => {});
   };
-  // A request (or a service binding's response) body streamed from Swift: a byte stream (15-body-stream.js's
+  // A request (or a service binding's response) body streamed from Swift: a byte stream (14-stream-body.js's
   // host-fed kind, which adopts each chunk without copying) whose pull asks Swift for one chunk; reading stops
   // asking, cancelling tells Swift.
   host.incomingBody = function (pull, cancel, handle) {
-    internal.ensureWebAPIs();
     const [stream] = internal.newByteStream(
       (controller) =>
         pull().then((chunk) => {
@@ -289,8 +288,7 @@
   host.fetch = function (exports, name, kind, method, url, headers, body, id) {
     let result;
     try {
-      internal.ensureWebAPIs();
-      const request = internal.newRequest(method, url, headers, body, undefined);
+        const request = internal.newRequest(method, url, headers, body, undefined);
       const ctx = new ExecutionContext();
       if (exports == null) {
         const event = new FetchEvent("fetch", { request, ctx });

@@ -186,5 +186,6 @@
   }
   internal.exposeMembers(URL.prototype);
   internal.brand(URL, "URL");
+  internal.registerUncloneable(internal.isURL);
   internal.defineGlobal("URL", URL);
 })();

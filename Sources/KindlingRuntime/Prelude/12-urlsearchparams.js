@@ -227,5 +227,6 @@
     value: URLSearchParams.prototype.entries, writable: true, enumerable: false, configurable: true,
   });
   internal.brand(URLSearchParams, "URLSearchParams");
+  internal.registerUncloneable(internal.isSearchParams);
   internal.defineGlobal("URLSearchParams", URLSearchParams);
 })();

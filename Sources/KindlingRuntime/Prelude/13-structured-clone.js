@@ -61,16 +61,9 @@
 
   // Platform objects that must not be cloned (Headers, Request, URL, …), by brand check, and
   // platform objects cloned by their own function (Blob, File).
-  const uncloneable = [];
-  const cloners = [];
-  internal.registerCloneable = (isInstance, clone) => {
-    cloners.push([isInstance, clone]);
-  };
-  internal.registerUncloneable = (isInstance) => {
-    uncloneable.push(isInstance);
-  };
-  if (internal.isURL) uncloneable.push(internal.isURL);
-  if (internal.isSearchParams) uncloneable.push(internal.isSearchParams);
+  // Registered through internal.registerUncloneable / registerCloneable (20-runtime.js).
+  const uncloneable = internal.uncloneable;
+  const cloners = internal.cloners;
 
   // V8's rendering of the value in "… could not be cloned."
   function describe(value) {

@@ -10,7 +10,7 @@
 // call time; only the TransformStream subclasses (14-stream-transforms-*.js) need their base class
 // (14-stream-transform.js) at load.
 //
-// Internal hooks other prelude files use live on `internal` and are listed in 15-body-stream.js.
+// Internal hooks other prelude files use live on `internal` and are listed in 14-stream-body.js.
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];

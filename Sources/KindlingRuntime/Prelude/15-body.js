@@ -8,7 +8,7 @@
 //   Uint8Array    bytes owned by the body (copied in, copied out; shared between clones,
 //                 never mutated, never handed to user code)
 //   stream        a ReadableStream-like object (getReader()); created lazily by the `body`
-//                 getter (see 15-body-stream.js) or given by the user. An untouched stream of
+//                 getter (see 14-stream-body.js) or given by the user. An untouched stream of
 //                 ours is unwrapped back to its string/bytes when consumed, so
 //                 `new Response(other.body, other)` copies nothing.
 // A body is "used" once consumed (our flag) or once its stream is disturbed (the stream's state).
@@ -28,7 +28,7 @@
 //                                      and byteLength, and copy it out, never keep or change it
 // Hooks other files set: internal.extractBodyHook(init) → [source, contentType] for Blob and
 // FormData (18-blob.js, 19-formdata.js); internal.parseFormData(bytes, contentType) for formData().
-// A real ReadableStream (the streams issue) replaces the hooks of 15-body-stream.js; it must
+// A real ReadableStream (the streams issue) replaces the hooks of 14-stream-body.js; it must
 // implement isStreamDisturbed and may implement unwrapBodyStream for its own byte sources.
 (function () {
   "use strict";
@@ -39,7 +39,8 @@
   const LOCKED = "This ReadableStream is currently locked to a reader.";
   internal.BODY_USED_MESSAGE = USED;
 
-  const isStream = internal.isBodyStream;
+  // Whether a value is a ReadableStream: none exists before the streams files have run, so asking does not load them.
+  const isStream = (value) => internal.isLoaded("isBodyStream") && internal.isBodyStream(value);
 
   function copyBytes(buffer, offset, length) {
     return new Uint8Array(ArrayBuffer.prototype.slice.call(buffer, offset, offset + length));
@@ -53,7 +54,7 @@
       if (init instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && init instanceof SharedArrayBuffer)) {
         return [copyBytes(init, 0, init.byteLength), null];
       }
-      if (internal.isSearchParams(init)) return [init.toString(), "application/x-www-form-urlencoded;charset=UTF-8"];
+      if (internal.isLoaded("isSearchParams") && internal.isSearchParams(init)) return [init.toString(), "application/x-www-form-urlencoded;charset=UTF-8"];
       if (internal.extractBodyHook !== undefined) {
         // Blob, FormData, … when those exist.
         const extracted = internal.extractBodyHook(init);

@@ -15,29 +15,62 @@
   // zlib for CompressionStream / DecompressionStream (ScriptContext+Compression.swift), for the deferred files.
   internal.zlib = { open: host.zlibOpen, process: host.zlibProcess, close: host.zlibClose };
 
-  // Replaces the deferred globals (`names`, an array) with accessors that run the deferred files (`load`) on first
-  // use, get or set; the files then define the real globals in their place.
-  host.deferGlobals = function (names, load) {
-    let loaded = false;
-    const ensure = () => {
-      if (loaded) return;
-      loaded = true;
-      for (let i = 0; i < names.length; i++) delete globalThis[names[i]];
-      load();
+  // Platform objects structuredClone (13-structured-clone.js) refuses, by brand check, and those it clones with
+  // their own function: registered by the files defining them, which may run before it or without it.
+  internal.uncloneable = [];
+  internal.cloners = [];
+  internal.registerUncloneable = (isInstance) => { internal.uncloneable.push(isInstance); };
+  internal.registerCloneable = (isInstance, clone) => { internal.cloners.push([isInstance, clone]); };
+  // Whether internal member `name` is there without running a deferred unit for it (a file can ask whether,
+  // say, streams exist yet instead of loading them to learn that a value is not one).
+  internal.isLoaded = () => true;
+
+  // Replaces what the deferred units define (see Prelude.swift) with accessors that run the unit on first use, get
+  // or set; the unit's files then define the real values in their place. `spec` lists per unit (";" between units)
+  // the global names, internal members and host members it defines ("|" between the three, "," between names);
+  // `load(index)` runs unit `index`. A name several units define loads all of them.
+  host.deferUnits = function (spec, load) {
+    const targets = [globalThis, internal, host];
+    const pending = [new Map(), new Map(), new Map()];
+    const units = spec.split(";").map((unit) => unit.split("|").map((names) => (names === "" ? [] : names.split(","))));
+    const loaded = new Uint8Array(units.length);
+    const loadUnit = (index) => {
+      if (loaded[index] === 1) return;
+      loaded[index] = 1;
+      const unit = units[index];
+      for (let t = 0; t < 3; t++) {
+        const names = unit[t];
+        for (let k = 0; k < names.length; k++) if (pending[t].delete(names[k])) delete targets[t][names[k]];
+      }
+      load(index);
     };
-    internal.ensureWebAPIs = ensure;
-    // Reaching for the internal object itself (the prelude's own tests do) loads them too.
-    Object.defineProperty(globalThis, INTERNAL, {
-      get() { ensure(); return internal; }, enumerable: false, configurable: false,
-    });
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      Object.defineProperty(globalThis, name, {
-        configurable: true,
-        enumerable: false,
-        get() { ensure(); return globalThis[name]; },
-        set(value) { ensure(); globalThis[name] = value; },
-      });
+    const loadFor = (t, name) => {
+      const indexes = pending[t].get(name);
+      if (indexes !== undefined) for (let i = 0; i < indexes.length; i++) loadUnit(indexes[i]);
+    };
+    internal.ensureWebAPIs = () => {
+      for (let i = 0; i < units.length; i++) loadUnit(i);
+    };
+    internal.isLoaded = (name) => !pending[1].has(name);
+    for (let index = 0; index < units.length; index++) {
+      for (let t = 0; t < 3; t++) {
+        const target = targets[t], names = units[index][t], map = pending[t];
+        for (let k = 0; k < names.length; k++) {
+          const name = names[k];
+          const indexes = map.get(name);
+          if (indexes !== undefined) {
+            indexes.push(index);
+            continue;
+          }
+          map.set(name, [index]);
+          Object.defineProperty(target, name, {
+            configurable: true,
+            enumerable: false,
+            get() { loadFor(t, name); return target[name]; },
+            set(value) { loadFor(t, name); target[name] = value; },
+          });
+        }
+      }
     }
   };
 
@@ -84,7 +117,6 @@
     const reasons = pendingRejections;
     pendingRejections = null;
     if (reasons === null || reasons.size === 0) return;
-    internal.ensureWebAPIs(); // the console's formatting (00-console.js)
     for (const reason of reasons.values()) host.log("error", "Uncaught (in promise) " + internal.describe(reason));
   };
 
@@ -137,8 +169,7 @@
       WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget,
       get env() { return currentEnv; },
       waitUntil(promise) {
-        internal.ensureWebAPIs(); // waitUntil tracking (02-events.js)
-        internal.track(promise);
+        internal.track(promise); // 02-events.js, loaded on first use
       },
     });
   }
