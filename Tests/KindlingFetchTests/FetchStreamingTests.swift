@@ -12,7 +12,7 @@ import Testing
 /// it has seen an earlier chunk, and the time limit fails it.
 @Suite("fetch() streams bodies", .timeLimit(.minutes(2)))
 struct FetchStreamingTests {
-    @Test("response: fetch() resolves on the head and the worker reads the first chunk before the server sends the last")
+    @Test("response: fetch() resolves on the head; the worker reads the first chunk before the server sends the last")
     func responseStreams() async throws {
         try await OriginServer.with { origin in
             let result = try await fetchScript(
@@ -66,13 +66,12 @@ struct FetchStreamingTests {
                   const header = (name) => echo.headers.filter(([n]) => n === name).map(([, v]) => v).join();
                   return [echo.body, header("transfer-encoding"), header("content-length")];
                 };
+                const tooShort = { method: "PUT", body: stream(), headers: { "content-length": "9" } };
                 return [await send({}), await send({ "content-length": "5" }),
-                  await outcome(fetch(`${ORIGIN}/echo`, { method: "PUT", body: stream(), headers: { "content-length": "9" } }))];
+                  await outcome(fetch(`${ORIGIN}/echo`, tooShort))];
                 """, origin: origin)
-            #expect(
-                result
-                    == #"[["abcde","chunked",""],["abcde","","5"],"TypeError: The request body's length did not match its Content-Length header."]"#
-            )
+            let mismatch = "TypeError: The request body's length did not match its Content-Length header."
+            #expect(result == #"[["abcde","chunked",""],["abcde","","5"],"\#(mismatch)"]"#)
         }
     }
 
@@ -173,7 +172,8 @@ struct FetchStreamingTests {
                 const response = await fetch(`${ORIGIN}/generate?mib=64`);
                 let total = 0, chunks = 0, intact = true;
                 for await (const chunk of response.body) {
-                  if (chunk[0] !== total % 251 || chunk[chunk.length - 1] !== (total + chunk.length - 1) % 251) intact = false;
+                  const last = (total + chunk.length - 1) % 251;
+                  if (chunk[0] !== total % 251 || chunk[chunk.length - 1] !== last) intact = false;
                   total += chunk.length;
                   chunks += 1;
                   if (chunks % 16 === 0) sample();

@@ -12,8 +12,9 @@ private let helpers = """
 
 /// Runs `script` (the body of an async function) in a fresh isolate whose `fetch()` goes to the network through a
 /// ``NetworkFetcher``, and returns `JSON.stringify` of what it returns. `waitForHang()` resolves once the origin's
-/// `/hang` route has sent its head, `waitForStall()` once `/stall` has received its request; `release()` fires the origin's ``OriginServer/released``; `waitForUpload()`
-/// resolves once `/upload` has received a first part. `functions` are further globals.
+/// `/hang` route has sent its head, `waitForStall()` once `/stall` has received its request, `waitForUpload()` once
+/// `/upload` has received a first part; `release()` fires the origin's ``OriginServer/released``. `functions` are
+/// further globals.
 func fetchScript(
     _ script: String, origin: OriginServer, functions: [String: HostFunction] = [:]
 ) async throws -> String {

@@ -130,7 +130,8 @@ final class OriginServer: Sendable {
             try await stream.write("last")
             try await stream.finish()
         } else if route == "/drop" {
-            let stream = try await writer.writeHead(HTTPResponse(status: .ok, headerFields: [.contentLength: "1000000"]))
+            let stream = try await writer.writeHead(
+                HTTPResponse(status: .ok, headerFields: [.contentLength: "1000000"]))
             try await stream.write("partial")
             await released.wait()
             throw CancellationError()  // a responder that throws mid-body has its connection cut
