@@ -10,6 +10,8 @@ extension ScriptContext {
         // Safety: a JSStringRef is immutable and thread-safe.
         /// The spec `host.deferUnits` takes (20-runtime.js): per unit, its globals, internal members and host members.
         let spec: JSStringRef
+        /// Each global name a unit defines, with the unit's index.
+        let globals: [(name: JSStringRef, unit: Int)]
     }
 
     /// Runs the creation files, then either the deferred files (first isolate of the process, or when
@@ -21,7 +23,7 @@ extension ScriptContext {
             return
         }
         if let known = Self.deferredNames.withLock({ $0 }) {
-            try deferUnits(known.spec)
+            try deferUnits(known)
             return
         }
         // Learn what each unit defines or replaces (JavaScriptCore's own do-nothing `console` is replaced):
@@ -49,7 +51,8 @@ extension ScriptContext {
         }
         var before = try snapshot()
         var units: [String] = []
-        for unit in Prelude.deferredUnits {
+        var globals: [(name: JSStringRef, unit: Int)] = []
+        for (unitIndex, unit) in Prelude.deferredUnits.enumerated() {
             try Prelude.evaluate(unit, in: self)
             let after = try snapshot()
             var lists: [String] = []
@@ -59,6 +62,7 @@ extension ScriptContext {
                     if let old = before[index][name], isSameValue(old, value) { continue }
                     if index == 1 && name.hasSuffix("Hook") { continue }
                     names.append(name)
+                    if index == 0 { globals.append((JSStrings.make(name), unitIndex)) }
                 }
                 lists.append(names.joined(separator: ","))
             }
@@ -67,7 +71,7 @@ extension ScriptContext {
         }
         let spec = JSStrings.make(units.joined(separator: ";"))
         Self.deferredNames.withLock { known in
-            if known == nil { known = DeferredNames(spec: spec) } else { JSStringRelease(spec) }
+            if known == nil { known = DeferredNames(spec: spec, globals: globals) }
         }
     }
 
@@ -79,7 +83,7 @@ extension ScriptContext {
     }
 
     /// Installs the accessors that run each deferred unit on first use of a name it defines.
-    private func deferUnits(_ spec: JSStringRef) throws(ScriptError) {
+    private func deferUnits(_ names: DeferredNames) throws(ScriptError) {
         let load = makeFunction { [unowned(unsafe) self] context, _, arguments in
             // Safety (unowned(unsafe)): only JS calls this, and JS only runs on an open context.
             try loadDeferredUnit(Int(JSValueToNumber(context, arguments[0], nil)))
@@ -88,7 +92,15 @@ extension ScriptContext {
         guard let deferUnits = hostFunction("deferUnits") else {
             throw ScriptError(name: "Error", message: "Kindling runtime function deferUnits is missing from the prelude")
         }
-        _ = try call(deferUnits, [JSValueMakeString(global, spec), load])
+        // Each string goes into the array as it is made: one held only in a Swift array's heap buffer could be
+        // collected by the next allocation (the collector scans the native stack, not the heap).
+        let array = JSObjectMakeArray(global, 0, nil, nil)
+        for (index, (name, unit)) in names.globals.enumerated() {
+            JSObjectSetPropertyAtIndex(global, array, UInt32(index * 2), JSValueMakeString(global, name), nil)
+            JSObjectSetPropertyAtIndex(global, array, UInt32(index * 2 + 1), JSValueMakeNumber(global, Double(unit)), nil)
+        }
+        let spec = JSValueMakeString(global, names.spec)
+        _ = try call(deferUnits, [spec, array, load])
     }
 
     /// Runs deferred unit `index` (called by the prelude's accessors, once per unit), with `__kindling` back on the

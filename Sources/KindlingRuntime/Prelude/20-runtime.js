@@ -25,52 +25,84 @@
   // say, streams exist yet instead of loading them to learn that a value is not one).
   internal.isLoaded = () => true;
 
-  // Replaces what the deferred units define (see Prelude.swift) with accessors that run the unit on first use, get
-  // or set; the unit's files then define the real values in their place. `spec` lists per unit (";" between units)
-  // the global names, internal members and host members it defines ("|" between the three, "," between names);
-  // `load(index)` runs unit `index`. A name several units define loads all of them.
-  host.deferUnits = function (spec, load) {
+  // Replaces what the deferred units define (see Prelude.swift) with stand-ins that run the unit on first use; the
+  // unit's files then define the real values in their place. `spec` lists per unit (";" between units) the global
+  // names, internal members and host members it defines ("|" between the three, "," between names); `globals`
+  // pairs each global name with a unit defining it ([name, index, …]); `load(index)` runs unit `index`. A name
+  // several units define loads all of them. Globals get accessors (get or set loads). Internal and host members
+  // cost nothing until then: a proxy at the end of each object's prototype chain finds the units of a member the
+  // object lacks, and the loaded member is an own property, found before the proxy. Creation runs only plain
+  // loops here: in a new VM, the first call of a built-in written in JS (split, map, …) compiles it.
+  host.deferUnits = function (spec, globals, load) {
     const targets = [globalThis, internal, host];
-    const pending = [new Map(), new Map(), new Map()];
-    const units = spec.split(";").map((unit) => unit.split("|").map((names) => (names === "" ? [] : names.split(","))));
-    const loaded = new Uint8Array(units.length);
+    const loaded = [];
+    let units = null;
+    const unitsOf = () => (units ??= spec.split(";").map((unit) => unit.split("|").map((names) => (names === "" ? [] : names.split(",")))));
+    // Per target: name → indexes of the units not yet run that define it (internal and host: made on first use).
+    const pending = [Object.create(null), null, null];
+    const pendingOf = (t) => {
+      if (pending[t] !== null) return pending[t];
+      const all = unitsOf();
+      const done = new Set();
+      for (let i = 0; i < all.length; i++) if (loaded[i] === true) for (const name of all[i][t]) done.add(name);
+      const map = Object.create(null);
+      for (let i = 0; i < all.length; i++) {
+        if (loaded[i] === true) continue;
+        for (const name of all[i][t]) if (!done.has(name)) (map[name] ??= []).push(i);
+      }
+      return (pending[t] = map);
+    };
     const loadUnit = (index) => {
-      if (loaded[index] === 1) return;
-      loaded[index] = 1;
-      const unit = units[index];
+      if (loaded[index] === true) return;
+      loaded[index] = true;
+      const unit = unitsOf()[index];
       for (let t = 0; t < 3; t++) {
-        const names = unit[t];
-        for (let k = 0; k < names.length; k++) if (pending[t].delete(names[k])) delete targets[t][names[k]];
+        const map = pending[t];
+        if (map === null) continue;
+        for (const name of unit[t]) {
+          if (map[name] === undefined) continue;
+          delete map[name];
+          if (t === 0) delete globalThis[name];
+        }
       }
       load(index);
     };
     const loadFor = (t, name) => {
-      const indexes = pending[t].get(name);
+      const indexes = pendingOf(t)[name];
       if (indexes !== undefined) for (let i = 0; i < indexes.length; i++) loadUnit(indexes[i]);
     };
     internal.ensureWebAPIs = () => {
-      for (let i = 0; i < units.length; i++) loadUnit(i);
+      const count = unitsOf().length;
+      for (let i = 0; i < count; i++) loadUnit(i);
     };
-    internal.isLoaded = (name) => !pending[1].has(name);
-    for (let index = 0; index < units.length; index++) {
-      for (let t = 0; t < 3; t++) {
-        const target = targets[t], names = units[index][t], map = pending[t];
-        for (let k = 0; k < names.length; k++) {
-          const name = names[k];
-          const indexes = map.get(name);
-          if (indexes !== undefined) {
-            indexes.push(index);
-            continue;
-          }
-          map.set(name, [index]);
-          Object.defineProperty(target, name, {
-            configurable: true,
-            enumerable: false,
-            get() { loadFor(t, name); return target[name]; },
-            set(value) { loadFor(t, name); target[name] = value; },
-          });
-        }
+    internal.isLoaded = (name) => pendingOf(1)[name] === undefined;
+    const globalPending = pending[0];
+    for (let k = 0; k < globals.length; k += 2) {
+      const name = globals[k];
+      const indexes = globalPending[name];
+      if (indexes !== undefined) {
+        indexes.push(globals[k + 1]);
+        continue;
       }
+      globalPending[name] = [globals[k + 1]];
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        enumerable: false,
+        get() { loadFor(0, name); return globalThis[name]; },
+        set(value) { loadFor(0, name); globalThis[name] = value; },
+      });
+    }
+    for (let t = 1; t < 3; t++) {
+      const target = targets[t];
+      Object.setPrototypeOf(target, new Proxy(Object.prototype, {
+        get(base, name, receiver) {
+          if (typeof name === "string" && pendingOf(t)[name] !== undefined) {
+            loadFor(t, name);
+            if (Object.hasOwn(target, name)) return target[name];
+          }
+          return Reflect.get(base, name, receiver);
+        },
+      }));
     }
   };
 
