@@ -1,3 +1,4 @@
+import Foundation
 import KindlingRuntime
 import Testing
 
@@ -21,6 +22,64 @@ struct RuntimeGlobalsTests {
                 })
                 """)
             #expect(result == #"["zero","sooner","later"]"#)
+        }
+    }
+
+    @Test("delays count from the frozen time: a timer set after 80 ms of blocking still fires before a longer one set earlier")
+    func delaysFromFrozenTime() async throws {
+        try await withIsolate { isolate async throws in
+            // Blocks the isolate's thread, as a long synchronous computation would.
+            try await isolate.setGlobal(
+                "block", to: .function(.sync { _ in usleep(80_000); return .undefined }))
+            let result = try await isolate.evaluate(
+                """
+                new Promise((resolve) => {
+                  const order = [];
+                  setTimeout(() => order.push("longer"), 30);
+                  const before = Date.now();
+                  block();
+                  const frozen = Date.now() === before;
+                  setTimeout(() => order.push("shorter"), 10);
+                  setTimeout(() => resolve([frozen, ...order]), 150);
+                })
+                """)
+            #expect(result == #"[true,"shorter","longer"]"#)
+        }
+    }
+
+    /// The README's "What workers get" lists these; a global added or lost shows here first.
+    static let webGlobals = """
+        AbortController AbortSignal Blob ByteLengthQueuingStrategy CompressionStream CountQueuingStrategy Crypto \
+        CryptoKey CustomEvent DOMException DecompressionStream Event EventTarget ExecutionContext FetchEvent File \
+        FixedLengthStream FormData Headers IdentityTransformStream Navigator ReadableByteStreamController \
+        ReadableStream ReadableStreamBYOBReader ReadableStreamBYOBRequest ReadableStreamDefaultController \
+        ReadableStreamDefaultReader Request Response ScheduledEvent SubtleCrypto TextDecoder TextDecoderStream \
+        TextEncoder TextEncoderStream TransformStream TransformStreamDefaultController URL URLPattern \
+        URLSearchParams WritableStream WritableStreamDefaultController WritableStreamDefaultWriter addEventListener \
+        atob btoa clearInterval clearTimeout console crypto fetch navigator performance queueMicrotask \
+        removeEventListener reportError scheduler setInterval setTimeout structuredClone
+        """
+
+    @Test("the globals a worker sees besides JavaScript's own are exactly the documented ones")
+    func documentedGlobals() async throws {
+        try await withIsolate { isolate async throws in
+            // JavaScript's own globals (ECMAScript, Intl, WebAssembly), named: a bare context to compare with is not
+            // at hand from a worker.
+            let result = try await isolate.evaluate(
+                """
+                const own = new Set(["Object", "Function", "Array", "Number", "parseFloat", "parseInt", "Infinity",
+                  "NaN", "undefined", "Boolean", "String", "Symbol", "Date", "Promise", "RegExp", "Error",
+                  "AggregateError", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError",
+                  "URIError", "SuppressedError", "globalThis", "JSON", "Math", "Intl", "ArrayBuffer", "Atomics",
+                  "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array",
+                  "Float16Array", "Float32Array", "Float64Array", "Uint8ClampedArray", "BigUint64Array",
+                  "BigInt64Array", "DataView", "Map", "BigInt", "Set", "WeakMap", "WeakSet", "Proxy", "Reflect",
+                  "FinalizationRegistry", "WeakRef", "decodeURI", "decodeURIComponent", "encodeURI",
+                  "encodeURIComponent", "escape", "unescape", "eval", "isFinite", "isNaN", "SharedArrayBuffer",
+                  "WebAssembly", "Iterator", "DisposableStack", "AsyncDisposableStack"]);
+                Object.getOwnPropertyNames(globalThis).filter((name) => !own.has(name)).sort().join(" ")
+                """)
+            #expect(result == "\"\(Self.webGlobals)\"")  // evaluate answers JSON
         }
     }
 

@@ -16,6 +16,10 @@ final class FrozenClock {
     // reads it afterwards; the typed array over it has no deallocator, so JavaScriptCore never frees it.
     private let cell: UnsafeMutablePointer<Double>
     private var depth = 0
+    /// When the outermost entry began, on the monotonic clock: timers set during an entry count their delay from
+    /// it, as workerd counts them from its frozen time, so timers set in one go fire in the order of their delays
+    /// however long the script ran between setting them.
+    private(set) var entered = ContinuousClock.now
 
     init() {
         cell = .allocate(capacity: 1)
@@ -28,7 +32,10 @@ final class FrozenClock {
 
     /// Marks an entry into JavaScript; the outermost one reads the wall clock.
     func enter() {
-        if depth == 0 { cell.pointee = max(cell.pointee, Self.wallMilliseconds()) }
+        if depth == 0 {
+            cell.pointee = max(cell.pointee, Self.wallMilliseconds())
+            entered = .now
+        }
         depth += 1
     }
 

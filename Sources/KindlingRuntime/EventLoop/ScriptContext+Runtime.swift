@@ -81,11 +81,12 @@ extension ScriptContext {
         logger.log(level: swiftLevel, "\(text)", metadata: ["console.level": .string(level)])
     }
 
-    /// Arms timer `id`: after `milliseconds`, the prelude's `fireTimer(id)` runs on this thread.
+    /// Arms timer `id`: `milliseconds` after the current entry into JavaScript began (the frozen time, see
+    /// ``FrozenClock/entered``), the prelude's `fireTimer(id)` runs on this thread.
     func startTimer(id: Int, milliseconds: Double) {
         let bound = IsolateBound(self, executor: executor)
         let nanoseconds = Int64(min(milliseconds, 1e12) * 1_000_000)
-        let deadline = ContinuousClock.now + .nanoseconds(nanoseconds)
+        let deadline = clock.entered + .nanoseconds(nanoseconds)
         let wake: Task<Void, Never>? =
             nanoseconds == 0
             ? nil
