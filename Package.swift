@@ -36,6 +36,9 @@ let package = Package(
             providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
         ),
 
+        // A cheap thread CPU clock for isolate threads (JavaScriptCore's CPU limit reads it at every entry).
+        .target(name: "CThreadClock", linkerSettings: [.linkedLibrary("dl")]),
+
         // Turns the `.sql`/`.js` files of a target into string constants compiled into it, so a
         // binary copied elsewhere still carries its migrations and JS prelude (no resource bundle).
         .executableTarget(name: "embed-files", path: "Plugins/EmbedFilesTool"),
@@ -50,7 +53,7 @@ let package = Package(
         .target(
             name: "KindlingRuntime",
             dependencies: [
-                "CJavaScriptCore", "CZlib", .product(name: "Logging", package: "swift-log"),
+                "CJavaScriptCore", "CZlib", "CThreadClock", .product(name: "Logging", package: "swift-log"),
                 // crypto.subtle (WebAPI/Crypto): BoringSSL underneath, vendored by the package.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

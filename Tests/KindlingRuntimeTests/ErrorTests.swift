@@ -1,3 +1,4 @@
+import Foundation
 import KindlingRuntime
 import Testing
 
@@ -117,6 +118,17 @@ struct ErrorTests {
             let error = try await #require(throws: ScriptError.self) { try await isolate.evaluate("for (;;) {}") }
             #expect(error.isCPULimitExceeded)
             #expect(try await isolate.evaluate("1 + 1") == "2")
+        }
+    }
+
+    @Test("the CPU limit counts CPU time, not time spent blocked: an entry that sleeps past it is not stopped")
+    func cpuLimitIgnoresBlockedTime() async throws {
+        // Isolate threads read a cheap, extrapolated CPU clock (CThreadClock); it must still not count a sleep.
+        try await withIsolate(IsolateConfiguration(name: "test", cpuTimeLimit: .milliseconds(50))) { isolate async throws in
+            try await isolate.setGlobal("block", to: .function(.sync { _ in usleep(200_000); return .undefined }))
+            #expect(try await isolate.evaluate("block(); let n = 0; for (let i = 0; i < 1000; i++) n += i; n") == "499500")
+            let error = try await #require(throws: ScriptError.self) { try await isolate.evaluate("block(); for (;;) {}") }
+            #expect(error.isCPULimitExceeded)
         }
     }
 

@@ -1,3 +1,4 @@
+import CThreadClock
 import CJavaScriptCore
 import Foundation
 import Synchronization
@@ -115,9 +116,9 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         borrowed = true
         owner.store(UInt(pthread_self()), ordering: .relaxed)
         condition.unlock()
-        if !onIsolateThread { pthread_setspecific(isolateThreadKey, UnsafeRawPointer(bitPattern: 1)) }
+        if !onIsolateThread { Self.markIsolateThread(true) }
         body()
-        if !onIsolateThread { pthread_setspecific(isolateThreadKey, nil) }
+        if !onIsolateThread { Self.markIsolateThread(false) }
         condition.lock()
         owner.store(threadID, ordering: .relaxed)
         borrowed = false
@@ -148,8 +149,15 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         return true
     }
 
+    /// Marks (or unmarks) the calling thread as running an isolate: for ``onIsolateThread``, and for the cheap
+    /// thread CPU clock that JavaScriptCore's CPU limit reads at every entry (CThreadClock.h says why).
+    private static func markIsolateThread(_ marked: Bool) {
+        pthread_setspecific(isolateThreadKey, marked ? UnsafeRawPointer(bitPattern: 1) : nil)
+        kindling_thread_clock_set_cheap(marked ? 1 : 0)
+    }
+
     private func runLoop() {
-        pthread_setspecific(isolateThreadKey, UnsafeRawPointer(bitPattern: 1))
+        Self.markIsolateThread(true)
         condition.lock()
         threadID = UInt(pthread_self())
         owner.store(threadID, ordering: .relaxed)
