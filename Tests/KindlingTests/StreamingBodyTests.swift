@@ -10,14 +10,32 @@ import Testing
 /// written after the test has seen an earlier one, and the time limit would fail them.
 @Suite("Streamed request and response bodies", .timeLimit(.minutes(2)))
 struct StreamingBodyTests {
-    /// `/stream` answers "first;" at once and "last" only after `/release` was requested; `/released` waits for
-    /// that. `/cancelled` answers once a `/forever` stream was cancelled, with the reason it got.
+    /// `/stream` answers "first;" at once and "last" only after `/release` was requested; `/upper` is that stream
+    /// upper-cased through a `TransformStream`. `/cancelled` answers once a `/forever` stream was cancelled, with the
+    /// reason it got. `/invert` sends the upload back through a `TransformStream` that inverts every byte.
     static let streamer = #"""
         let release;
         const released = new Promise((resolve) => { release = resolve; });
         let cancelled;
         const cancelledReason = new Promise((resolve) => { cancelled = resolve; });
         const encoder = new TextEncoder();
+        // "first;" at once, "last" once released.
+        const staged = () => {
+          let step = 0;
+          return new ReadableStream({
+            async pull(controller) {
+              step += 1;
+              if (step === 1) return controller.enqueue(encoder.encode("first;"));
+              if (step === 2) { await released; return controller.enqueue(encoder.encode("last")); }
+              controller.close();
+            },
+          });
+        };
+        const transform = (map) => new TransformStream(
+          { transform(chunk, controller) { controller.enqueue(map(chunk)); } },
+          undefined,
+          new CountQueuingStrategy({ highWaterMark: 1 })
+        );
 
         export default {
           async fetch(request) {
@@ -25,17 +43,15 @@ struct StreamingBodyTests {
               case "/release":
                 release();
                 return new Response("released");
-              case "/stream": {
-                let step = 0;
-                return new Response(new ReadableStream({
-                  async pull(controller) {
-                    step += 1;
-                    if (step === 1) return controller.enqueue(encoder.encode("first;"));
-                    if (step === 2) { await released; return controller.enqueue(encoder.encode("last")); }
-                    controller.close();
-                  },
-                }));
+              case "/stream":
+                return new Response(staged());
+              case "/upper": {
+                const decoder = new TextDecoder();
+                return new Response(staged().pipeThrough(
+                  transform((chunk) => encoder.encode(decoder.decode(chunk, { stream: true }).toUpperCase()))));
               }
+              case "/invert":
+                return new Response(request.body.pipeThrough(transform((chunk) => chunk.map((byte) => byte ^ 0xff))));
               case "/forever":
                 return new Response(new ReadableStream({
                   pull(controller) { controller.enqueue(new Uint8Array(16 * 1024).fill(120)); },
@@ -183,6 +199,38 @@ struct StreamingBodyTests {
             #expect(String(decoding: try await client.readRest(), as: UTF8.self) == "last")
             #expect(client.complete)
             await client.close()
+        }
+    }
+
+    @Test("HTTP: a stream piped through a TransformStream reaches the client transformed, the first chunk before the worker writes the last")
+    func httpTransformedStream() async throws {
+        try await Self.withStreamer(port: 0) { kindling in
+            let url = try #require(kindling.url)
+            let client = try await StreamingHTTPClient.connect(url)
+            try await client.send("GET", "/upper")
+            #expect(client.header("transfer-encoding") == "chunked")
+            #expect(try await client.nextChunk().map { String(decoding: $0, as: UTF8.self) } == "FIRST;")
+
+            #expect(try await StreamingHTTPClient.text(of: "/release", at: url) == "released")
+
+            #expect(String(decoding: try await client.readRest(), as: UTF8.self) == "LAST")
+            #expect(client.complete)
+            await client.close()
+        }
+    }
+
+    @Test("HTTP: an upload of several MiB piped through a TransformStream comes back transformed, byte for byte")
+    func httpTransformedUpload() async throws {
+        let upload = Self.upload(mebibytes: 3)
+        try await Self.withStreamer(port: 0) { kindling in
+            let client = try await StreamingHTTPClient.connect(try #require(kindling.url))
+            try await client.send("POST", "/invert", body: upload)
+            let echoed = try await client.readRest()
+            await client.close()
+            // Compared by hand: a failing `==` on two 3 MiB arrays makes the test library diff them for minutes.
+            #expect(echoed.count == upload.count)
+            let mismatch = echoed.indices.first { echoed[$0] != upload[$0] ^ 0xff }
+            #expect(mismatch == nil, "the first byte that differs is at \(mismatch ?? 0)")
         }
     }
 
