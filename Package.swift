@@ -155,7 +155,10 @@ let package = Package(
             ]
         ),
         // A child process for multi-process and crash tests (see its main.swift).
-        .executableTarget(name: "KindlingTestHelper", dependencies: ["KindlingBindings", "KindlingStorage"]),
+        .executableTarget(
+            name: "KindlingTestHelper",
+            dependencies: ["Kindling", "KindlingBindings", "KindlingStorage", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "KindlingCLITests",
             dependencies: [

@@ -28,12 +28,17 @@ enum ChildProcess {
         var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    /// Runs `path` with `arguments` to completion.
-    static func run(_ path: String, _ arguments: [String], directory: String? = nil) throws -> Result {
+    /// Runs `path` with `arguments` to completion, with this process's environment plus `environment`.
+    static func run(
+        _ path: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -22,7 +22,8 @@ extension ScriptContext {
 
     /// A `ReadableStream` whose chunks come from `stream`.
     func incomingStream(_ stream: BodyStream) throws(ScriptError) -> JSValueRef {
-        let pull = makeHostFunction(
+        // Protected while the next values are made (see protected(_:)).
+        let pull = protected(makeHostFunction(
             .promise { _, resolver in
                 stream.read { result in
                     switch result {
@@ -31,11 +32,12 @@ extension ScriptContext {
                     case .failure(let error): resolver.reject(error)
                     }
                 }
-            })
-        let cancel = makeFunction { _, _, _ in
+            }))
+        let cancel = protected(makeFunction { _, _, _ in
             stream.cancel()
             return nil
-        }
+        })
+        defer { unprotect([pull, cancel]) }
         // The handle lets JS give the stream back unread (`internal.unwrapHostStream`).
         return try callInternal("incomingBody", [pull, cancel, StreamHandles.make(global, stream)])
     }

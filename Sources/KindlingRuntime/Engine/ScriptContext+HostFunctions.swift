@@ -111,8 +111,10 @@ extension ScriptContext {
             else {
                 throw ScriptError(name: "TypeError", message: "\(name) is not a global function")
             }
+            // Each protected as it is made: see protected(_:).
             var values: [JSValueRef?] = []
-            for argument in arguments { values.append(try jsValue(argument)) }
+            defer { unprotect(values) }
+            for argument in arguments { values.append(protected(try jsValue(argument))) }
             return try call(factory, values)
         }
     }
@@ -121,20 +123,26 @@ extension ScriptContext {
     func makeRequest(_ request: WorkerRequest) throws(ScriptError) -> JSValueRef {
         guard let internals = internalObject, let newRequest = Properties.get(global, internals, "newRequest")?.asObject(in: global)
         else { throw ScriptError(name: "Error", message: "The Request class is not available in this isolate.") }
-        return try call(newRequest, try requestArguments(request))
+        let arguments = try requestArguments(request)
+        defer { unprotect(arguments) }
+        return try call(newRequest, arguments)
     }
 
     /// `(method, url, headers, body)` as the prelude's `internal.newRequest` takes them (a streamed body as a
-    /// `ReadableStream`).
+    /// `ReadableStream`), each protected as it is made (see ``protected(_:)``): the caller unprotects them after the
+    /// call.
     func requestArguments(_ request: WorkerRequest) throws(ScriptError) -> [JSValueRef?] {
         let headers = request.headers.flatMap { [$0.name.lowercased(), $0.value] }.joined(separator: "\0")
         let body: JSValueRef? =
             switch request.body {
             case nil: JSValueMakeNull(global)
-            case .bytes(let bytes)?: makeUint8Array(bytes)
-            case .stream(let stream)?: try incomingStream(stream)
+            case .bytes(let bytes)?: protected(makeUint8Array(bytes))
+            case .stream(let stream)?: protected(try incomingStream(stream))
             }
-        return [internedString(request.method.uppercased()), makeString(request.url), makeString(headers), body]
+        return [
+            protected(internedString(request.method.uppercased())), protected(makeString(request.url)),
+            protected(makeString(headers)), body,
+        ]
     }
 }
 

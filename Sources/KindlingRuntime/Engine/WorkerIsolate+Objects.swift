@@ -14,9 +14,9 @@ extension WorkerIsolate {
             throw RuntimeError(code: .noHandler, message: "Worker \"\(name)\" has no class export named \"\(export)\".")
         }
         let context = self.context
-        var values: [JSValueRef?] = []
-        for argument in arguments { values.append(try context.jsValue(argument)) }
-        let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
+        let array = try context.makeArray(count: arguments.count) { index throws(ScriptError) in
+            try context.jsValue(arguments[index])
+        }
         let made = try context.callInternal("construct", [context.workerExports, context.internedString(export), array])
         guard let object = made.asObject(in: context.global) else {
             throw ScriptError(name: "TypeError", message: "The constructor of \(export) did not return an object.")
@@ -33,9 +33,9 @@ extension WorkerIsolate {
         try checkOpen()
         let target = try kept(object)
         let context = self.context
-        var values: [JSValueRef?] = []
-        for argument in arguments { values.append(try context.jsValue(argument)) }
-        let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
+        let array = try context.makeArray(count: arguments.count) { index throws(ScriptError) in
+            try context.jsValue(arguments[index])
+        }
         let start: [JSValueRef?] = [
             target, JSValueMakeUndefined(context.global), context.internedString("instance"), context.internedString(method), array,
         ]
@@ -47,8 +47,9 @@ extension WorkerIsolate {
         try checkOpen()
         let target = try kept(object)
         let context = self.context
-        let start = [target, JSValueMakeUndefined(context.global), context.internedString("instance")]
-            + (try context.requestArguments(request))
+        let arguments = try context.requestArguments(request)
+        defer { context.unprotect(arguments) }
+        let start = [target, JSValueMakeUndefined(context.global), context.internedString("instance")] + arguments
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }
 

@@ -56,9 +56,9 @@ extension WorkerIsolate {
         try checkOpen()
         let export = try handler(method, export: name)
         let context = self.context
-        var values: [JSValueRef?] = []
-        for argument in arguments { values.append(try context.jsValue(argument)) }
-        let array = values.withUnsafeBufferPointer { JSObjectMakeArray(context.global, $0.count, $0.baseAddress, nil) }
+        let array = try context.makeArray(count: arguments.count) { index throws(ScriptError) in
+            try context.jsValue(arguments[index])
+        }
         let start: [JSValueRef?] = [
             context.workerExports, context.internedString(name), context.internedString(export.kind.rawValue),
             context.internedString(method), array,
@@ -77,8 +77,9 @@ extension WorkerIsolate {
         try checkOpen()
         let kind = try exportForEvent("fetch", export: name)
         let context = self.context
-        let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
-            + (try context.requestArguments(request))
+        let arguments = try context.requestArguments(request)
+        defer { context.unprotect(arguments) }
+        let start = [context.workerExports, context.internedString(name), context.internedString(kind)] + arguments
         return try await settle("fetch", start) { value in context.workerResponse(value) }
     }
 
@@ -105,8 +106,10 @@ extension WorkerIsolate {
                     try isolate.checkOpen()
                     let kind = try isolate.exportForEvent("fetch", export: name)
                     let context = isolate.context
+                    let arguments = try context.requestArguments(request)
+                    defer { context.unprotect(arguments) }
                     let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
-                        + (try context.requestArguments(request))
+                        + arguments
                     let id = context.register { outcome in
                         switch outcome {
                         case .success(let value): completion(.success(context.workerResponse(value)))

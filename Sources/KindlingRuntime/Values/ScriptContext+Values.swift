@@ -51,8 +51,7 @@ extension ScriptContext {
         case .bytes(let bytes): return makeUint8Array(bytes)
         case .stream(let stream): return try? incomingStream(stream)
         case .array(let elements):
-            var values = elements.map { jsValue($0) }
-            return values.withUnsafeMutableBufferPointer { JSObjectMakeArray(global, $0.count, $0.baseAddress, nil) }
+            return makeArray(count: elements.count) { index in jsValue(elements[index]) }
         case .object(let members):
             guard let object = JSObjectMake(global, nil, nil) else { return nil }
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
@@ -60,6 +59,38 @@ extension ScriptContext {
             }
             return object
         }
+    }
+
+    /// A JS array of `count` values made one at a time by `element`.
+    ///
+    /// The array is made first and each value goes into it as soon as it is made. The collector scans only the
+    /// native stack: values waiting in a Swift array (its buffer is on the heap) while the next one is made could be
+    /// collected by that allocation, and their cells reused — a response header list turning into another string.
+    func makeArray<E: Error>(count: Int, _ element: (Int) throws(E) -> JSValueRef?) throws(E) -> JSObjectRef? {
+        try Self.makeArray(in: global, count: count, element)
+    }
+
+    /// ``makeArray(count:_:)`` for code that has only the `JSContextRef`.
+    static func makeArray<E: Error>(in context: JSContextRef, count: Int, _ element: (Int) throws(E) -> JSValueRef?)
+        throws(E) -> JSObjectRef?
+    {
+        guard let array = JSObjectMakeArray(context, 0, nil, nil) else { return nil }
+        for index in 0..<count {
+            JSObjectSetPropertyAtIndex(context, array, UInt32(index), try element(index) ?? JSValueMakeUndefined(context), nil)
+        }
+        return array
+    }
+
+    /// `value`, protected from the collector until ``unprotect(_:)``: for arguments made one after another for a
+    /// call, which until then live only in a Swift array the collector does not scan (see ``makeArray(count:_:)``).
+    func protected(_ value: JSValueRef?) -> JSValueRef? {
+        if let value { JSValueProtect(global, value) }
+        return value
+    }
+
+    /// Ends the protection ``protected(_:)`` gave each of `values`.
+    func unprotect(_ values: [JSValueRef?]) {
+        for case let value? in values { JSValueUnprotect(global, value) }
     }
 
     func makeString(_ string: String) -> JSValueRef? {

@@ -122,7 +122,7 @@ extension CryptoCall {
         // (public SPKI) → [n, e]
         "rsaPublicNumbers": { call throws(ScriptError) in
             let numbers = try CryptoRSA.publicNumbers(publicKey: call.array(1))
-            return call.list([call.arrayBuffer(numbers.n), call.arrayBuffer(numbers.e)])
+            return call.list([{ call.arrayBuffer(numbers.n) }, { call.arrayBuffer(numbers.e) }])
         },
         // (hash, private PKCS #1, data, "pkcs1" or "pss")
         "rsaSign": { call throws(ScriptError) in

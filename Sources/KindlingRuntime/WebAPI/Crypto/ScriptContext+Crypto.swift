@@ -74,21 +74,22 @@ struct CryptoCall {
 
     func boolean(_ value: Bool) -> JSValueRef? { JSValueMakeBoolean(context, value) }
 
-    func list(_ values: [JSValueRef?]) -> JSValueRef? {
-        var values = values
-        return values.withUnsafeMutableBufferPointer { JSObjectMakeArray(context, $0.count, $0.baseAddress, nil) }
+    /// A JS array of what `makers` make, each value put in as soon as it is made: made all first, the earlier ones
+    /// would wait in a Swift array the collector does not scan (see ``ScriptContext/makeArray(count:_:)``).
+    func list(_ makers: [() -> JSValueRef?]) -> JSValueRef? {
+        ScriptContext.makeArray(in: context, count: makers.count) { index in makers[index]() }
     }
 
     /// `[privateKey, publicKey]` as two `ArrayBuffer`s.
     func pair(_ keys: (privateKey: [UInt8], publicKey: [UInt8])) -> JSValueRef? {
-        list([arrayBuffer(keys.privateKey), arrayBuffer(keys.publicKey)])
+        list([{ arrayBuffer(keys.privateKey) }, { arrayBuffer(keys.publicKey) }])
     }
 
     /// `[privateKey or null, publicKey, modulusLength, publicExponent]`.
     func rsa(_ key: CryptoRSA.Imported) -> JSValueRef? {
         list([
-            key.privateKey.map { arrayBuffer($0) } ?? JSValueMakeNull(context), arrayBuffer(key.publicKey),
-            JSValueMakeNumber(context, Double(key.modulusLength)), arrayBuffer(key.publicExponent),
+            { key.privateKey.map { arrayBuffer($0) } ?? JSValueMakeNull(context) }, { arrayBuffer(key.publicKey) },
+            { JSValueMakeNumber(context, Double(key.modulusLength)) }, { arrayBuffer(key.publicExponent) },
         ])
     }
 }
