@@ -21,11 +21,12 @@
 //       set by Swift when the isolate has an OutboundFetcher (ScriptContext+Outbound.swift)
 //   internal.fetchVia(host, input, init, network) → Promise<Response>
 //       host.fetch(method, url, [[name, value]], body | undefined, id)
-//           → Promise<{ status, statusText, headers, normalized, body: Uint8Array | ReadableStream }>
-//           request body as internal.hostBody gives it: a string, bytes or a stream handle; the answer's
-//           headers are [[name, value]] pairs, checked here, or — `normalized` true, when they come from
-//           another worker's Headers — a "\0"-joined flat list taken as it is; the answer comes with
-//           the response head, a body still arriving being a host-fed byte stream (host.incomingBody)
+//           → Promise<[status, statusText, headers, normalized, body: Uint8Array | ReadableStream]>
+//           request body as internal.hostBody gives it: a string, bytes or a stream handle; the answer is
+//           an array (cheaper to make from Swift than an object); its headers are [[name, value]] pairs,
+//           checked here, or — `normalized` true, when they come from another worker's Headers — a
+//           "\0"-joined flat list taken as it is; the answer comes with the response head, a body still
+//           arriving being a host-fed byte stream (host.incomingBody)
 //       host.cancel(id), optional: stop exchange `id` (its promise has been rejected already)
 //       network: true for the global fetch (http/https only), false for a service binding (any URL)
 (function () {
@@ -40,6 +41,8 @@
   const MAX_REDIRECTS = 20;
   const NO_NETWORK = "fetch() is not available in this isolate: it was made without an outbound fetcher.";
   let nextExchange = 1;
+  // The members of a host's answer (WorkerRequest+Fetch.swift's fetchAnswer).
+  const STATUS = 0, STATUS_TEXT = 1, HEADERS = 2, NORMALIZED = 3, BODY = 4;
 
   function withoutFragment(url) {
     const hash = url.indexOf("#");
@@ -53,17 +56,18 @@
   // The answer's headers as a Headers object: another worker's are normalized already; those from a
   // Swift closure or the network are checked (and lower-cased) by the Headers constructor.
   function answerHeaders(answer) {
-    return answer.normalized === true ? internal.newHeaders(answer.headers) : new Headers(answer.headers);
+    return answer[NORMALIZED] === true ? internal.newHeaders(answer[HEADERS]) : new Headers(answer[HEADERS]);
   }
 
   function makeResponse(answer, headers, method, urlList) {
-    const hasBody = method !== "HEAD" && !NULL_BODY.has(answer.status);
-    if (!hasBody && internal.isBodyStream(answer.body)) answer.body.cancel();
+    const body = answer[BODY];
+    const hasBody = method !== "HEAD" && !NULL_BODY.has(answer[STATUS]);
+    if (!hasBody && internal.isBodyStream(body)) body.cancel();
     return internal.newResponse(
-      answer.status,
-      answer.statusText,
+      answer[STATUS],
+      answer[STATUS_TEXT],
       internal.headersFlat(headers), // adopted: `headers` goes no further
-      hasBody ? answer.body : null,
+      hasBody ? body : null,
       true, // immutable headers, as on a fetched response
       urlList,
     );
@@ -153,7 +157,8 @@
       const url = urlList[urlList.length - 1];
       const answer = await exchange(host, signal, method, url, headers, body);
       const answered = answerHeaders(answer);
-      const location = REDIRECT.has(answer.status) && redirect === "follow"
+      const status = answer[STATUS];
+      const location = REDIRECT.has(status) && redirect === "follow"
         ? internal.headersGet(answered, "location")
         : null;
       if (location === null) {
@@ -161,7 +166,7 @@
         if (signal !== null && internal.bodySource(response) !== null) abortBodyWith(signal, response);
         return response;
       }
-      if (internal.isBodyStream(answer.body)) answer.body.cancel();
+      if (internal.isBodyStream(answer[BODY])) answer[BODY].cancel();
       let next;
       try {
         next = new URL(location, url);
@@ -173,8 +178,7 @@
       // The Authorization header does not follow a redirect to another origin.
       if (next.origin !== new URL(url).origin) headers = headers.filter(([name]) => name !== "authorization");
       urlList.push(withoutFragment(next.href));
-      if (((answer.status === 301 || answer.status === 302) && method === "POST") ||
-          (answer.status === 303 && method !== "HEAD")) {
+      if (((status === 301 || status === 302) && method === "POST") || (status === 303 && method !== "HEAD")) {
         method = "GET";
         body = undefined;
       } else if (body !== undefined && typeof body === "object" && !(body instanceof Uint8Array)) {

@@ -34,26 +34,28 @@ extension WorkerRequest {
 }
 
 extension WorkerResponse {
-    /// The response as the prelude's `fetch` reads it: `{ status, statusText, headers: [[name, value]], body }`, the
-    /// body bytes or a stream (a `ReadableStream` in JS); the prelude checks the headers.
+    /// The response as the prelude's `fetch` reads it: `[status, statusText, [[name, value]], false, body]`, the
+    /// body bytes or a stream (a `ReadableStream` in JS); the prelude checks the headers. An array, not an object:
+    /// it costs JS no property names, and Swift no dictionary.
     public var fetchAnswer: HostValue {
-        .object([
-            "status": .number(Double(status)),
-            "statusText": .string(statusText),
-            "headers": .array(headers.map { .array([.string($0.name), .string($0.value)]) }),
-            "body": body.hostValue,
+        .array([
+            .number(Double(status)),
+            .string(statusText),
+            .array(headers.map { .array([.string($0.name), .string($0.value)]) }),
+            .bool(false),
+            body.hostValue,
         ])
     }
 
     /// ``fetchAnswer`` for a response another worker made, whose headers its `Headers` normalized already (names
     /// lower case, values checked): they cross as one `"\0"`-joined string the prelude adopts without checking.
     public var normalizedFetchAnswer: HostValue {
-        .object([
-            "status": .number(Double(status)),
-            "statusText": .string(statusText),
-            "headers": .string(headers.flatMap { [$0.name, $0.value] }.joined(separator: "\0")),
-            "normalized": .bool(true),
-            "body": body.hostValue,
+        .array([
+            .number(Double(status)),
+            .string(statusText),
+            .string(headers.flatMap { [$0.name, $0.value] }.joined(separator: "\0")),
+            .bool(true),
+            body.hostValue,
         ])
     }
 }
