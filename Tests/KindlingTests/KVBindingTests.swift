@@ -77,6 +77,28 @@ struct KVBindingTests {
         #expect(answer == JSON("[[0, 255, 128, 10, 0], [0, 65533, 65533, 10, 0], 2]"))
     }
 
+    @Test("get as text decodes malformed UTF-8 as TextDecoder does: one U+FFFD per maximal invalid subsequence")
+    func getTextMalformed() async throws {
+        let answer = try await WorkerProbe.run(
+            #"""
+            // A truncated 3-byte sequence before "A", a lone continuation byte, an overlong NUL, an encoded
+            // surrogate, a code point above U+10FFFF, and a 4-byte sequence cut off at the end.
+            const bytes = new Uint8Array([0xE2, 0x82, 0x41, 0x80, 0xC0, 0x80, 0xED, 0xA0, 0x80, 0xF4, 0x90, 0x80, 0x80,
+                                          0xF0, 0x9F, 0x98]);
+            await env.KV.put("bad", bytes);
+            const codes = (text) => [...text].map((c) => c.codePointAt(0));
+            const expected = codes(new TextDecoder().decode(bytes));
+            return {
+              plain: codes(await env.KV.get("bad")),
+              typed: codes(await env.KV.get("bad", { type: "text" })),
+              sameAsDecoder: JSON.stringify(codes(await env.KV.get("bad", "text"))) === JSON.stringify(expected),
+            };
+            """#
+        )
+        let codes = "[65533, 65, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65533]"
+        #expect(answer == JSON(#"{"plain": \#(codes), "typed": \#(codes), "sameAsDecoder": true}"#))
+    }
+
     @Test("get: an unknown type is a TypeError naming the four types (for a key that exists)")
     func getUnknownType() async throws {
         let answer = try await WorkerProbe.run(

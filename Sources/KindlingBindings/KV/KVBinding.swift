@@ -23,6 +23,17 @@ public enum KVBinding {
                     }
                 }
             ),
+            // `get` as text, the usual case: decoded here rather than by a TextDecoder in JS, which spares the
+            // Uint8Array and the decoder's call. Swift's UTF-8 decoding is TextDecoder's ("utf-8", ignoreBOM): a
+            // U+FFFD for each maximal invalid subsequence, a byte-order mark kept.
+            "getText": .function(
+                .sync { arguments in
+                    try bridging {
+                        let entry = try namespace.get(try key(arguments, 0), cacheTtl: integer(arguments, 1))
+                        return entry.map { .string(String(decoding: $0.value, as: UTF8.self)) } ?? .null
+                    }
+                }
+            ),
             "getWithMetadata": .function(
                 .sync { arguments in
                     try bridging {

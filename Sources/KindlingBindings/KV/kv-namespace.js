@@ -100,6 +100,7 @@ Object.defineProperty(globalThis, "__kindlingMakeKVNamespace", { value: (() => {
     async get(key, options) {
       const { type, cacheTtl } = readType(options);
       if (Array.isArray(key)) return this.#getBulk(key, type, cacheTtl, false);
+      if (type === "text") return this.#host.getText(`${key}`, optionalInteger(cacheTtl));
       const bytes = this.#host.get(`${key}`, optionalInteger(cacheTtl));
       return bytes === null ? null : convert(bytes, type);
     }
