@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -85,8 +86,56 @@ struct ChannelBridgeTests {
     }
 }
 
+/// Answers that come back from another thread for many connections at once: their tasks resume on their event
+/// loops together (EventLoopTaskExecutor), each with its own answer, in order per connection.
+@Suite("HTTPServer: answers from another thread for many connections", .timeLimit(.minutes(1)))
+struct ManyAnswersFromElsewhereTests {
+    /// Echoes the path after a hop to another actor, and says whether the responder was back on an event loop.
+    static let echo = responder { request, _, _, writer in
+        let path = await OtherExecutor().echo(request.path ?? "")
+        let onLoop = MultiThreadedEventLoopGroup.currentEventLoop != nil
+        try await writer.write(HTTPResponse(status: .ok), body: "\(path) \(onLoop ? "on-loop" : "elsewhere")")
+    }
+
+    @Test("32 connections, 20 requests each: every answer is its own, and the responder resumes on its loop")
+    func manyConnections() async throws {
+        try await withServer(responder: Self.echo) { _, port in
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                for connection in 0..<32 {
+                    group.addTask {
+                        let client = try await RawHTTPClient.connect(port: port)
+                        var mismatches: [String] = []
+                        for request in 0..<20 {
+                            try await client.send("GET /\(connection)/\(request) HTTP/1.1\r\nHost: x\r\n\r\n")
+                            let text = try await client.readResponse().text
+                            if text != "/\(connection)/\(request) on-loop" { mismatches.append(text) }
+                        }
+                        await client.close()
+                        return mismatches
+                    }
+                }
+                for try await mismatches in group { #expect(mismatches == []) }
+            }
+        }
+    }
+
+    @Test("pipelined requests answered from another thread come back in the order sent")
+    func pipelined() async throws {
+        try await withServer(responder: Self.echo) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send((0..<10).map { "GET /\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+            for index in 0..<10 {
+                #expect(try await client.readResponse().text == "/\(index) on-loop")
+            }
+            await client.close()
+        }
+    }
+}
+
 /// An actor that is not the connection's event loop, like a worker isolate.
 private actor OtherExecutor {
+    func echo(_ text: String) -> String { text }
+
     func stream(_ body: HTTPResponseBodyWriter, pieces: Int) async throws {
         for index in 0..<pieces { try await body.write("piece \(index);") }
     }

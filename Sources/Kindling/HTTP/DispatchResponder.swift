@@ -23,8 +23,10 @@ struct DispatchResponder: HTTPResponder {
             try await runScheduled(cron: cron, url: url, writer: writer)
             return
         }
-        var headers = request.headerFields.map { KindlingRuntime.WorkerRequest.Header($0.name.rawName, $0.value) }
-        if let authority = request.authority { headers.insert(.init("host", authority), at: 0) }
+        var headers: [KindlingRuntime.WorkerRequest.Header] = []
+        headers.reserveCapacity(request.headerFields.count + 1)
+        if let authority = request.authority { headers.append(.init("host", authority)) }
+        for field in request.headerFields { headers.append(.init(field.name.rawName, field.value)) }
         let workerRequest = KindlingRuntime.WorkerRequest(
             method: request.method.rawValue, url: url, headers: headers, body: try await requestBody(request, body))
         let response: KindlingRuntime.WorkerResponse
@@ -106,6 +108,8 @@ struct DispatchResponder: HTTPResponder {
 
     /// One line per request: `GET /path 200 OK (1.3 ms)`.
     func exchangeDidFinish(_ exchange: HTTPExchange) {
+        // The line is built only when it is logged: this runs on the event loop for every request.
+        guard logger.logLevel <= .info else { return }
         let milliseconds = Double(exchange.duration.components.attoseconds) / 1e15
             + Double(exchange.duration.components.seconds) * 1000
         let status = exchange.status.map { "\($0.code) \($0.reasonPhrase)" } ?? "(no response)"

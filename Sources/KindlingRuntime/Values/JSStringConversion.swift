@@ -12,6 +12,18 @@ enum JSStrings {
             return memchr(base, 0, bytes.count) != nil
         }
         if hasNUL {
+            // Header lists joined with NUL: nearly always ASCII, widened byte by byte (the UTF-16 view is slow).
+            let ascii = copy.withUTF8 { bytes -> JSStringRef? in
+                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: bytes.count) { units -> JSStringRef? in
+                    var high: UInt8 = 0
+                    for index in bytes.indices {
+                        high |= bytes[index]
+                        units[index] = UInt16(bytes[index])
+                    }
+                    return high < 0x80 ? JSStringCreateWithCharacters(units.baseAddress, bytes.count) : nil
+                }
+            }
+            if let ascii { return ascii }
             let units = Array(string.utf16)
             return units.withUnsafeBufferPointer { JSStringCreateWithCharacters($0.baseAddress, $0.count) }
         }
