@@ -55,23 +55,37 @@ struct FetchStreamingTests {
         }
     }
 
-    @Test("request: a stream body goes chunked, or with the Content-Length the worker set, which it must match")
+    @Test(
+        "request: a stream body goes chunked, or with the Content-Length the worker set, which it must match; a FixedLengthStream's with its length"
+    )
     func uploadFraming() async throws {
         try await OriginServer.with { origin in
             let result = try await fetchScript(
                 """
-                const stream = () => ReadableStream.from(["ab", "cd", "e"].map((s) => new TextEncoder().encode(s)));
-                const send = async (headers) => {
-                  const echo = await (await fetch(`${ORIGIN}/echo`, { method: "PUT", body: stream(), headers })).json();
+                const encode = (s) => new TextEncoder().encode(s);
+                const stream = () => ReadableStream.from(["ab", "cd", "e"].map(encode));
+                // Written in two chunks while the fetch is already under way.
+                const fixed = () => {
+                  const { readable, writable } = new FixedLengthStream(5);
+                  const writer = writable.getWriter();
+                  writer.write(encode("abc")).then(() => writer.write(encode("de"))).then(() => writer.close());
+                  return readable;
+                };
+                const send = async (headers, body = stream()) => {
+                  const request = new Request(`${ORIGIN}/echo`, { method: "PUT", body, headers });
+                  const echo = await (await fetch(request)).json();
                   const header = (name) => echo.headers.filter(([n]) => n === name).map(([, v]) => v).join();
-                  return [echo.body, header("transfer-encoding"), header("content-length")];
+                  // The length goes on the wire only: the worker's own Request does not show it.
+                  return [echo.body, header("transfer-encoding"), header("content-length"), request.headers.has("content-length")];
                 };
                 const tooShort = { method: "PUT", body: stream(), headers: { "content-length": "9" } };
-                return [await send({}), await send({ "content-length": "5" }),
+                return [await send({}), await send({ "content-length": "5" }), await send({}, fixed()),
                   await outcome(fetch(`${ORIGIN}/echo`, tooShort))];
                 """, origin: origin)
             let mismatch = "TypeError: The request body's length did not match its Content-Length header."
-            #expect(result == #"[["abcde","chunked",""],["abcde","","5"],"\#(mismatch)"]"#)
+            #expect(
+                result
+                    == #"[["abcde","chunked","",false],["abcde","","5",true],["abcde","","5",false],"\#(mismatch)"]"#)
         }
     }
 
@@ -157,7 +171,7 @@ struct FetchStreamingTests {
         }
     }
 
-    @Test("a 64 MiB download is read chunk by chunk without the process holding it")
+    @Test("a 128 MiB download is read chunk by chunk without the process holding it")
     func largeDownload() async throws {
         let memory = Mutex<(first: Int, peak: Int)>((0, 0))
         let sample = HostFunction.sync { _ in
@@ -169,7 +183,7 @@ struct FetchStreamingTests {
             let result = try await fetchScript(
                 """
                 sample();
-                const response = await fetch(`${ORIGIN}/generate?mib=64`);
+                const response = await fetch(`${ORIGIN}/generate?mib=128`);
                 let total = 0, chunks = 0, intact = true;
                 for await (const chunk of response.body) {
                   const last = (total + chunk.length - 1) % 251;
@@ -180,12 +194,12 @@ struct FetchStreamingTests {
                 }
                 return [total, intact, chunks > 64];
                 """, origin: origin, functions: ["sample": sample])
-            #expect(result == "[\(64 << 20),true,true]")
+            #expect(result == "[\(128 << 20),true,true]")
         }
         let (first, peak) = memory.withLock { $0 }
-        // Holding the body would add 64 MiB. Garbage not yet collected and suites running in parallel add noise
-        // (tens of MiB in a debug build), so the bound is half the body.
-        #expect(peak - first < 32 << 20, "resident memory grew by \((peak - first) >> 20) MiB")
+        // Holding the body would add 128 MiB. Garbage not yet collected and suites running in parallel add noise
+        // (41 MiB measured in a debug build beside the streaming suites), so the bound is half the body.
+        #expect(peak - first < 64 << 20, "resident memory grew by \((peak - first) >> 20) MiB")
     }
 
     @Test("a worker proxies fetch(upstream, request): the upload and the response stream through it, chunk by chunk")

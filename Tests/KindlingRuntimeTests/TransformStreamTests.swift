@@ -139,4 +139,23 @@ struct TransformStreamTests {
                 == #"[[1,2,3,4,5],"TypeError: Attempt to write too many bytes through a FixedLengthStream.","TypeError: FixedLengthStream did not see all expected bytes before close().","TypeError: FixedLengthStream did not see all expected bytes before close().",true,"TypeError: FixedLengthStream requires an integer expected length less than 2^53."]"#
         )
     }
+
+    @Test("pipeTo into an IdentityTransformStream or a FixedLengthStream flows as the readable side is read")
+    func pipeIntoIdentityStreams() async throws {
+        let result = try await evaluateWebAPI(
+            """
+            (async () => {
+              const source = () => ReadableStream.from(["first;", "last"].map((s) => new TextEncoder().encode(s)));
+              const through = async (stream) => {
+                const piped = source().pipeTo(stream.writable);
+                const text = await new Response(stream.readable).text();
+                await piped;
+                return text;
+              };
+              return [await through(new IdentityTransformStream()), await through(new FixedLengthStream(10)),
+                      await through(new IdentityTransformStream({ highWaterMark: 0 }))];
+            })()
+            """)
+        #expect(result == #"["first;last","first;last","first;last"]"#)
+    }
 }

@@ -11,7 +11,7 @@ import Testing
 @Suite("Streamed request and response bodies", .timeLimit(.minutes(2)))
 struct StreamingBodyTests {
     /// `/stream` answers "first;" at once and "last" only after `/release` was requested; `/upper` is that stream
-    /// upper-cased through a `TransformStream`. `/cancelled` answers once a `/forever` stream was cancelled, with the
+    /// upper-cased through a `TransformStream`, `/fixed` the same stream through a `FixedLengthStream`. `/cancelled` answers once a `/forever` stream was cancelled, with the
     /// reason it got. `/invert` sends the upload back through a `TransformStream` that inverts every byte.
     static let streamer = #"""
         let release;
@@ -45,6 +45,12 @@ struct StreamingBodyTests {
                 return new Response("released");
               case "/stream":
                 return new Response(staged());
+              case "/fixed": {
+                // "first;" at once, "last" once released, through a FixedLengthStream of their length.
+                const { readable, writable } = new FixedLengthStream(10);
+                staged().pipeTo(writable);
+                return new Response(readable);
+              }
               case "/upper": {
                 const decoder = new TextDecoder();
                 return new Response(staged().pipeThrough(
@@ -198,6 +204,23 @@ struct StreamingBodyTests {
 
             #expect(String(decoding: try await client.readRest(), as: UTF8.self) == "last")
             #expect(client.complete)
+            await client.close()
+        }
+    }
+
+    @Test("HTTP: a FixedLengthStream's body is sent with its Content-Length, not chunked, and still streams")
+    func httpFixedLength() async throws {
+        try await Self.withStreamer(port: 0) { kindling in
+            let url = try #require(kindling.url)
+            let client = try await StreamingHTTPClient.connect(url)
+            try await client.send("GET", "/fixed")
+            #expect(client.header("content-length") == "10")
+            #expect(client.header("transfer-encoding") == nil)
+            #expect(try await client.read(exactly: 6).map { String(decoding: $0, as: UTF8.self) } == "first;")
+
+            #expect(try await StreamingHTTPClient.text(of: "/release", at: url) == "released")
+
+            #expect(try await client.read(exactly: 4).map { String(decoding: $0, as: UTF8.self) } == "last")
             await client.close()
         }
     }

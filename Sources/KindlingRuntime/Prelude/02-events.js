@@ -152,13 +152,18 @@
       return;
     }
     let body;
+    let headers = internal.headersJoined(response.headers);
     try {
+      const length = internal.declaredLength(response);
+      if (length !== undefined && !internal.headersHas(response.headers, "content-length")) {
+        headers += (headers === "" ? "" : "\0") + "content-length\0" + length;
+      }
       body = outgoingBody(response);
     } catch (error) {
       host.settle(id, false, error);
       return;
     }
-    host.settle(id, true, [response.status, response.statusText, internal.headersJoined(response.headers), body]);
+    host.settle(id, true, [response.status, response.statusText, headers, body]);
   }
 
   // --- bodies crossing to Swift (ScriptContext+Bodies.swift) ----------------------------------------------------
@@ -166,6 +171,14 @@
   // or — only for a real stream, never for a string/bytes body nobody read as a stream — a BodyReader over the
   // stream, which Swift reads as its consumer asks for more. A stream Swift itself feeds (an upload, a fetched
   // response) that nobody has read goes back as the handle of Swift's stream, so no chunk passes through JS.
+  // The declared length of a body that is a stream of known length (a FixedLengthStream's readable side), or
+  // undefined. Such a body leaves with that Content-Length, as in workerd, unless the worker set one; JS never sees
+  // the header added.
+  internal.declaredLength = function (message) {
+    const source = internal.bodySource(message);
+    if (source === null || typeof source === "string" || source instanceof Uint8Array) return undefined;
+    return internal.streamKnownLength?.(source);
+  };
   function outgoingBody(message) {
     const source = internal.takeBodySource(message);
     if (source === null || typeof source === "string" || source instanceof Uint8Array) return source;

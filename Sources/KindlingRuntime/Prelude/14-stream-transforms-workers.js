@@ -11,10 +11,12 @@
   const { UNDEFINED } = S;
   const TransformStream = globalThis.TransformStream;
 
-  // workerd's QueuingStrategy for these: { highWaterMark } in bytes, on the writable side.
+  // workerd's QueuingStrategy for these: { highWaterMark } in bytes, on the writable side. At least one byte: the
+  // writer is ready while no write waits to be read, as with workerd's native pipe; a mark of 0 would leave
+  // `writer.ready` — and so every `pipeTo` into the stream — pending for ever.
   function writableHighWaterMark(strategy) {
     strategy = S.checkDictionary(strategy, "The queuing strategy");
-    return S.extractHighWaterMark(strategy, 0);
+    return Math.max(1, S.extractHighWaterMark(strategy, 0));
   }
   const byteSize = (chunk) => {
     const bytes = S.bytesOf(chunk);
@@ -43,7 +45,7 @@
         throw new TypeError("FixedLengthStream requires an integer expected length less than 2^53.");
       }
       let seen = 0;
-      const hwm = Math.min(writableHighWaterMark(strategy), length);
+      const hwm = Math.max(1, Math.min(writableHighWaterMark(strategy), length));
       // A byte transform that counts what passes.
       const setUp = S.transformArguments({
         bytes: true, writableHWM: hwm, writableSize: byteSize,

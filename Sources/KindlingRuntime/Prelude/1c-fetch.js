@@ -145,6 +145,10 @@
       requestURL = request.url;
       method = request.method;
       headers = [...request.headers];
+      const length = internal.declaredLength(request);
+      if (length !== undefined && !internal.headersHas(request.headers, "content-length")) {
+        headers.push(["content-length", String(length)]);
+      }
       redirect = request.redirect;
       // Bytes cross as they are; a stream as a handle the other side reads chunk by chunk (21-workers.js).
       body = internal.hostBody(request) ?? undefined;

@@ -118,6 +118,11 @@ final class StreamingHTTPClient {
         return try await readExactly(length) ?? []
     }
 
+    /// The next `count` bytes of a body framed by Content-Length, or nil when the connection closed first.
+    func read(exactly count: Int) async throws -> [UInt8]? {
+        try await readExactly(count)
+    }
+
     /// GETs `path` on a connection of its own and returns the body (framed by Content-Length) as text.
     static func text(of path: String, at url: String) async throws -> String {
         let client = try await connect(url)
