@@ -173,8 +173,13 @@ public final class SQLiteDatabase: Sendable {
     private func scheduleCommit() {
         let (seconds, attoseconds) = commitDelay.components
         let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in self?.timerFired() }
+        Self.timerQueue.asyncAfter(deadline: .now() + delay) { [weak self] in self?.timerFired() }
     }
+
+    /// A queue of its own for the commit timer: on Linux `DispatchQueue.global()` shares its two-thread width with
+    /// Swift's cooperative pool, so tasks blocking there could hold a commit back for seconds; a serial queue gets
+    /// a thread of its own when it needs one.
+    private static let timerQueue = DispatchQueue(label: "kindling.storage.commit-timer")
 
     private func timerFired() {
         // A failure has gone to the error handler.
