@@ -30,6 +30,24 @@ struct FetchDispatchTests {
         }
     }
 
+    @Test("header names reach JS lower-cased and in order, values as given (non-ASCII too), the method upper-cased")
+    func requestHeadersAndMethod() async throws {
+        let worker = """
+            export default {
+              fetch: (request) => Response.json({ method: request.method, headers: [...request.headers] }),
+            };
+            """
+        try await withWorker(["index.js": worker]) { isolate, _ async throws in
+            let ascii = WorkerRequest(
+                method: "post", url: "http://x/",
+                headers: [.init("host", "x"), .init("X-Mixed-Case", "Value One"), .init("accept", "*/*")])
+            #expect(try await isolate.fetch(ascii).text
+                == #"{"method":"POST","headers":[["accept","*/*"],["host","x"],["x-mixed-case","Value One"]]}"#)
+            let wide = WorkerRequest(method: "GET", url: "http://x/", headers: [.init("X-Name", "caf\u{e9} \u{2603}")])
+            #expect(try await isolate.fetch(wide).text == #"{"method":"GET","headers":[["x-name","caf\#u{e9} \#u{2603}"]]}"#)
+        }
+    }
+
     @Test("binary, empty and streamed response bodies come back as bytes")
     func responseBodies() async throws {
         let worker = """

@@ -123,6 +123,8 @@ enum ScheduledTrigger {
     /// The cron of `/cdn-cgi/mf/scheduled?cron=…` or `/__scheduled?cron=…` (`* * * * *` when
     /// not given), or `nil` for any other path.
     static func cron(forPath path: String) -> String? {
+        // Checked for every request: most paths are neither, and say so before any splitting.
+        guard path.hasPrefix("/cdn-cgi/mf/scheduled") || path.hasPrefix("/__scheduled") else { return nil }
         let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts[0] == "/cdn-cgi/mf/scheduled" || parts[0] == "/__scheduled" else { return nil }
         // Form encoding, as URLSearchParams reads it: `+` is a space.

@@ -140,9 +140,14 @@ extension ScriptContext {
             case .stream(let stream)?: protected(try incomingStream(stream))
             }
         return [
-            protected(internedString(request.method.uppercased())), protected(makeString(request.url)),
+            protected(internedString(Self.upperCased(request.method))), protected(makeString(request.url)),
             protected(makeString(headers)), body,
         ]
+    }
+
+    /// `method` in upper case, without a new string when it is already (as from HTTP).
+    static func upperCased(_ method: String) -> String {
+        method.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) ? method.uppercased() : method
     }
 
     /// `name\0value\0name\0value` with names lower-cased, in one allocation (names usually are lower case
