@@ -33,6 +33,8 @@ void JSScriptRelease(JSScriptRef script);
 JSValueRef JSScriptEvaluate(JSContextRef ctx, JSScriptRef script, JSValueRef thisValue, JSValueRef *exception);
 
 void JSReportExtraMemoryCost(JSContextRef ctx, size_t size);
+/// A full, synchronous collection (JSBasePrivate.h); the public JSGarbageCollect only hints that one may be due.
+void JSSynchronousGarbageCollectForDebugging(JSContextRef ctx);
 
 #include <pthread.h>
 #ifdef __linux__

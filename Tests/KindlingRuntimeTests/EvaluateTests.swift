@@ -92,4 +92,16 @@ struct EvaluateTests {
         await isolate.shutdown()
         await #expect(throws: RuntimeError.self) { try await isolate.evaluate("1") }
     }
+
+    @Test("collectGarbage collects before it returns")
+    func collectGarbageCollects() async throws {
+        try await withIsolate { isolate async throws in
+            // Weak references whose targets nothing else holds: a collection clears them. A few may survive, as
+            // the collector also keeps what a stale word on the native stack seems to point at.
+            _ = try await isolate.evaluate("globalThis.refs = Array.from({ length: 1000 }, (_, i) => new WeakRef({ i })); 0")
+            await isolate.collectGarbage()
+            let cleared = try await isolate.evaluate("refs.filter((ref) => ref.deref() === undefined).length")
+            #expect((Int(cleared) ?? 0) > 900)
+        }
+    }
 }

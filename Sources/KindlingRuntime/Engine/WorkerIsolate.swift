@@ -109,10 +109,12 @@ extension WorkerIsolate {
         try await body(self)
     }
 
-    /// Runs a full garbage collection now (benchmarks and memory tests; JavaScriptCore collects on its own).
+    /// Runs a full garbage collection now, and returns when it is done (benchmarks and memory tests; JavaScriptCore
+    /// collects on its own). Not `JSGarbageCollect`: that only tells the heap a collection may be due, and collects
+    /// nothing before the next allocations.
     public func collectGarbage() {
         guard !context.isClosed else { return }
-        JSGarbageCollect(context.global)
+        JSSynchronousGarbageCollectForDebugging(context.global)
     }
 }
 
