@@ -43,6 +43,9 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     private let hasWork = Atomic<Bool>(false)
     /// How long the thread looks for more work before it sleeps (see `spinForWork`).
     private static let spinTime = Duration.microseconds(50)
+    /// How long the thread sleeps without work before it hands back its allocator caches (``AllocatorCaches``): an
+    /// isolate that gets requests more often than this never pays for that, or for filling the caches again.
+    private static let idleTimeBeforeRelease: TimeInterval = 0.010
 
     /// Starts the thread, without waiting for it: work submitted meanwhile runs once it has started (an isolate's
     /// start-up does not pay for a wake-up round trip).
@@ -164,14 +167,25 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         started = true
         condition.broadcast()
         var batch: [Work] = []
+        // Whether the thread has handed back its allocator caches since it last ran work.
+        var cachesReleased = true
         while true {
             while (pending.isEmpty || borrowed) && (running || borrowed) {
                 idle = true
-                condition.wait()
+                if cachesReleased {
+                    condition.wait()
+                } else if !condition.wait(until: Date(timeIntervalSinceNow: Self.idleTimeBeforeRelease)) {
+                    // Idle for a while: likely to stay so (a busy isolate gets its next job sooner).
+                    cachesReleased = true
+                    condition.unlock()
+                    AllocatorCaches.releaseForCurrentThread()
+                    condition.lock()
+                }
                 idle = false
             }
             if pending.isEmpty && !running { break }
             swap(&batch, &pending)
+            cachesReleased = false
             hasWork.store(false, ordering: .relaxed)
             processing = true
             condition.unlock()
