@@ -197,16 +197,11 @@ public actor HTTPServer {
     ) async {
         try? await serverChannel.executeThenClose { inbound in
             await withDiscardingTaskGroup { group in
-                // One executor per event loop, shared by its connections (EventLoopTaskExecutor says why).
-                var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
                 do {
                     for try await connection in inbound {
-                        var executor: EventLoopTaskExecutor?
-                        if configuration.respondsOnEventLoop {
-                            let loop = connection.channel.eventLoop
-                            executor = executors[ObjectIdentifier(loop)] ?? EventLoopTaskExecutor(loop)
-                            executors[ObjectIdentifier(loop)] = executor
-                        }
+                        let executor =
+                            configuration.respondsOnEventLoop
+                            ? EventLoopTaskExecutor(connection.channel.eventLoop) : nil
                         group.addTask(executorPreference: executor) {
                             await Self.serve(
                                 connection,

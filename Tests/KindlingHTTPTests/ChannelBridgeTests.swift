@@ -87,7 +87,7 @@ struct ChannelBridgeTests {
 }
 
 /// Answers that come back from another thread for many connections at once: their tasks resume on their event
-/// loops together (EventLoopTaskExecutor), each with its own answer, in order per connection.
+/// loops (EventLoopTaskExecutor), each with its own answer, in order per connection.
 @Suite("HTTPServer: answers from another thread for many connections", .timeLimit(.minutes(1)))
 struct ManyAnswersFromElsewhereTests {
     /// Echoes the path after a hop to another actor, and says whether the responder was back on an event loop.
