@@ -30,6 +30,24 @@ struct EvaluateTests {
         }
     }
 
+    @Test("a cancelled caller stops waiting for a promise that never settles, with CancellationError")
+    func cancelledWait() async throws {
+        try await withIsolate { isolate async throws in
+            let (started, signal) = AsyncStream<Void>.makeStream()
+            try await isolate.setGlobal("started", to: .function(.sync { _ in signal.yield(); return .undefined }))
+            let waiting = Task { try await isolate.evaluate("started(); new Promise(() => {})") }
+            var iterator = started.makeAsyncIterator()
+            _ = await iterator.next()  // the promise exists; the caller waits (or is about to)
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+            // Cancelled before it began, the wait ends at once too; the isolate goes on working.
+            let early = Task { try await isolate.evaluate("new Promise(() => {})") }
+            early.cancel()
+            await #expect(throws: CancellationError.self) { try await early.value }
+            #expect(try await isolate.evaluate("Promise.resolve(2).then(v => v + 1)") == "3")
+        }
+    }
+
     @Test("throws ScriptError with name and message")
     func throwsScriptError() async throws {
         try await withIsolate { isolate async throws in

@@ -1,4 +1,5 @@
 import CJavaScriptCore
+import Synchronization
 
 /// One worker's JavaScript isolate: a JavaScriptCore context group and global context on a thread of its own.
 ///
@@ -59,16 +60,24 @@ public actor WorkerIsolate {
     ///   - source: the script.
     ///   - sourceURL: the file name that stack traces and syntax errors give.
     /// - Returns: `JSON.stringify` of the final value (`"undefined"` for undefined).
-    /// - Throws: ``ScriptError`` for a JS exception or a rejected promise; ``RuntimeError`` after ``shutdown()``.
+    /// - Throws: ``ScriptError`` for a JS exception or a rejected promise; ``RuntimeError`` after ``shutdown()``;
+    ///   `CancellationError` when the calling task is cancelled while the promise is pending (the promise itself
+    ///   runs on; only the wait ends — so a test whose time limit passes fails instead of hanging).
     public func evaluate(_ source: String, sourceURL: String = "eval.js") async throws -> String {
         try checkOpen()
         let value = try context.evaluate(source, url: sourceURL)
         guard context.isPromise(value) else { return try context.jsonString(value) }
         let context = self.context
-        let result: Result<String, ScriptError> = await withCheckedContinuation { continuation in
-            context.whenSettled(value) { outcome in
-                continuation.resume(returning: outcome.flatMap { value in Result { () throws(ScriptError) in try context.jsonString(value) } })
+        let waiter = SettlementWaiter()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiter.wait(continuation)
+                context.whenSettled(value) { outcome in
+                    waiter.resume(with: outcome.flatMap { value in Result { () throws(ScriptError) in try context.jsonString(value) } }.mapError { $0 })
+                }
             }
+        } onCancel: {
+            waiter.resume(with: .failure(CancellationError()))
         }
         return try result.get()
     }
@@ -123,4 +132,34 @@ private struct ContextHandoff: @unchecked Sendable {
     // Safety: the context is only used on the isolate's thread: by the actor (whose executor is that thread) and by
     // the closure `deinit` enqueues on it, which runs after every actor job, when nothing else holds the isolate.
     let context: ScriptContext
+}
+
+/// One wait for a promise's outcome that either the settlement or the caller's cancellation ends, whichever comes
+/// first; the other is ignored.
+private final class SettlementWaiter: Sendable {
+    private enum State {
+        case waiting(CheckedContinuation<Result<String, any Error>, Never>?)
+        case done
+    }
+
+    private let state = Mutex(State.waiting(nil))
+
+    func wait(_ continuation: CheckedContinuation<Result<String, any Error>, Never>) {
+        let early = state.withLock { state -> Bool in
+            guard case .waiting = state else { return true }
+            state = .waiting(continuation)
+            return false
+        }
+        // Cancelled before the wait began: end it at once.
+        if early { continuation.resume(returning: .failure(CancellationError())) }
+    }
+
+    func resume(with result: Result<String, any Error>) {
+        let continuation = state.withLock { state -> CheckedContinuation<Result<String, any Error>, Never>?? in
+            guard case .waiting(let continuation) = state else { return nil }
+            state = .done
+            return continuation
+        }
+        if case .some(.some(let continuation)) = continuation { continuation.resume(returning: result) }
+    }
 }
