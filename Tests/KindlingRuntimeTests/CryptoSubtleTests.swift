@@ -49,6 +49,43 @@ struct CryptoSubtleTests {
         #expect(result == #"[true,true,"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]"#)
     }
 
+    @Test("crypto.DigestStream: FIPS 180 \"abc\" written in pieces, a piped body, views, errors and abort")
+    func digestStream() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const inPieces = async (name) => {
+                const stream = new crypto.DigestStream(name);
+                const writer = stream.getWriter();
+                await writer.write(utf8("a"));
+                await writer.write(new DataView(utf8("xbx").buffer, 1, 1));
+                await writer.write(utf8("c").buffer);
+                await writer.close();
+                return [hex(await stream.digest), stream.bytesWritten];
+              };
+              const piped = new crypto.DigestStream("MD5");
+              await new Response("abc").body.pipeTo(piped);
+              const text = new crypto.DigestStream("SHA-256");
+              const refused = await text.getWriter().write("abc").catch(String);
+              const aborted = new crypto.DigestStream("SHA-1");
+              await aborted.abort(new Error("stopped"));
+              let unsupported;
+              try { new crypto.DigestStream("SHA-3"); } catch (error) { unsupported = `${error.name}: ${error.message}`; }
+              return [await inPieces("SHA-1"), await inPieces({ name: "sha-256" }), hex(await piped.digest), refused,
+                String(await text.digest.catch((error) => error)), String(await aborted.digest.catch((error) => error)),
+                unsupported, piped instanceof WritableStream, Object.prototype.toString.call(piped)];
+            })()
+            """)
+        let notBytes = "TypeError: This WritableStream only supports writing byte types."
+        #expect(
+            result == """
+                [["a9993e364706816aba3e25717850c26c9cd0d89d",3],\
+                ["ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",3],\
+                "900150983cd24fb0d6963f7d28e17f72","\(notBytes)","\(notBytes)","Error: stopped",\
+                "NotSupportedError: Unrecognized or unimplemented digest algorithm requested.",true,"[object DigestStream]"]
+                """)
+    }
+
     @Test("HMAC-SHA-256: RFC 4231 test cases 1 and 2, verify, and a tampered MAC")
     func hmac() async throws {
         let result = try await evaluateCrypto(

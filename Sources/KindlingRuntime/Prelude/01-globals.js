@@ -79,6 +79,10 @@
     get subtle() {
       return globalThis[Symbol.for("kindling.internal")].subtle;
     }
+    // Workers' DigestStream, deferred with crypto.subtle (1d5-crypto-digest.js).
+    get DigestStream() {
+      return globalThis[Symbol.for("kindling.internal")].DigestStream;
+    }
     randomUUID() {
       const bytes = host.randomFill(new Uint8Array(16));
       bytes[6] = (bytes[6] & 0x0f) | 0x40;

@@ -14,14 +14,14 @@ extension ScriptContext {
             }
             do throws(ZlibStream.Failure) {
                 let zlib = try ZlibStream(format: format, compresses: JSValueToBoolean(context, arguments[1]))
-                return ZlibHandles.make(context, zlib)
+                return NativeHandles.make(context, zlib)
             } catch {
                 throw ScriptError(name: "TypeError", message: error.message)
             }
         }
         // Safety (unowned(unsafe)): only JS calls these, and JS only runs on an open context.
         defineFunction(on: host, "zlibProcess") { [unowned(unsafe) self] context, _, arguments in
-            let zlib = try ZlibHandles.stream(context, arguments[0])
+            let zlib: ZlibStream = try NativeHandles.object(context, arguments[0])
             let finish = JSValueToBoolean(context, arguments[2])
             do throws(ZlibStream.Failure) {
                 let output = try Self.withBytes(context, arguments[1]) { bytes throws(ZlibStream.Failure) in
@@ -33,7 +33,7 @@ extension ScriptContext {
             }
         }
         defineFunction(on: host, "zlibClose") { context, _, arguments in
-            try ZlibHandles.stream(context, arguments[0]).close()
+            try (NativeHandles.object(context, arguments[0]) as ZlibStream).close()
             return nil
         }
     }
@@ -51,35 +51,5 @@ extension ScriptContext {
         let offset = JSObjectGetTypedArrayByteOffset(context, object, nil)
         let length = JSObjectGetTypedArrayByteLength(context, object, nil)
         return try body(UnsafeRawBufferPointer(start: pointer + offset, count: length))
-    }
-}
-
-/// JS objects that own a ``ZlibStream``.
-///
-/// Ownership: ``make(_:_:)`` retains the stream once (`Unmanaged.passRetained`) as the object's private data; the
-/// class's finalizer releases it when JavaScriptCore collects the object, and the stream's deinit frees zlib's state.
-enum ZlibHandles {
-    // Safety: a JSClassRef is immutable once created and JavaScriptCore allows it in any context of any group.
-    nonisolated(unsafe) static let handleClass: JSClassRef = {
-        var definition = kJSClassDefinitionEmpty
-        definition.className = UnsafePointer(strdup("ZlibHandle"))
-        definition.finalize = { object in
-            guard let object, let raw = JSObjectGetPrivate(object) else { return }
-            // Safety: balances the passRetained of make; the finalizer runs once per object.
-            Unmanaged<ZlibStream>.fromOpaque(raw).release()
-        }
-        return JSClassCreate(&definition)
-    }()
-
-    static func make(_ context: JSContextRef, _ zlib: ZlibStream) -> JSObjectRef {
-        JSObjectMake(context, handleClass, Unmanaged.passRetained(zlib).toOpaque())
-    }
-
-    static func stream(_ context: JSContextRef, _ value: JSValueRef) throws(ScriptError) -> ZlibStream {
-        guard JSValueIsObjectOfClass(context, value, handleClass), let object = JSValueToObject(context, value, nil),
-            let raw = JSObjectGetPrivate(object)
-        else { throw ScriptError(name: "TypeError", message: "Illegal invocation") }
-        // Safety: the private data is the stream retained in make; the object is alive while it is an argument.
-        return Unmanaged<ZlibStream>.fromOpaque(raw).takeUnretainedValue()
     }
 }

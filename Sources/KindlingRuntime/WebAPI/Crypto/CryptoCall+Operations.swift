@@ -8,6 +8,15 @@ extension CryptoCall {
     static let operations: [String: Operation] = [
         // (hash, data)
         "digest": { call throws(ScriptError) in call.arrayBuffer(try call.hash(1).digest(call.bytes(2))) },
+        // crypto.DigestStream: (hash) → a handle; (handle, data); (handle) → the digest.
+        "hashOpen": { call throws(ScriptError) in NativeHandles.make(call.context, IncrementalHash(try call.hash(1))) },
+        "hashUpdate": { call throws(ScriptError) in
+            (try NativeHandles.object(call.context, call.arguments[1]) as IncrementalHash).update(call.bytes(2))
+            return nil
+        },
+        "hashFinish": { call throws(ScriptError) in
+            call.arrayBuffer((try NativeHandles.object(call.context, call.arguments[1]) as IncrementalHash).finish())
+        },
         // (hash, key, data)
         "hmac": { call throws(ScriptError) in
             call.arrayBuffer(try call.hash(1).hmac(key: call.bytes(2), data: call.bytes(3)))

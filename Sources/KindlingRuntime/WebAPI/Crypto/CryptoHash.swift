@@ -93,3 +93,26 @@ enum CryptoHash: String, CaseIterable {
         return key.withUnsafeBytes { Array($0) }
     }
 }
+
+/// A hash fed piece by piece: the Swift half of `crypto.DigestStream` (`1d5-crypto-digest.js`), one per stream, held
+/// by its JS handle (``NativeHandles``).
+final class IncrementalHash {
+    private var hasher: any HashFunction
+
+    init(_ hash: CryptoHash) {
+        hasher = hash.with { type in type.init() }
+    }
+
+    func update(_ data: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: data)
+    }
+
+    /// The digest of everything given so far.
+    func finish() -> [UInt8] {
+        Self.finish(hasher)
+    }
+
+    private static func finish<H: HashFunction>(_ hasher: H) -> [UInt8] {
+        Array(hasher.finalize())
+    }
+}
