@@ -86,6 +86,41 @@ struct CryptoSubtleTests {
                 """)
     }
 
+    @Test("AES-KW: RFC 3394 §4.1 and §4.6 through wrapKey, unwrapKey back, a tampered wrap, and wrap-only usages")
+    func aesKeyWrap() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const wrap = async (kekHex, keyHex) => {
+                const kek = await subtle.importKey("raw", bytes(kekHex), "AES-KW", true, ["wrapKey", "unwrapKey"]);
+                const key = await subtle.importKey("raw", bytes(keyHex), "AES-GCM", true, ["encrypt"]);
+                const wrapped = await subtle.wrapKey("raw", key, kek, "AES-KW");
+                const unwrapped = await subtle.unwrapKey("raw", wrapped, kek, { name: "aes-kw" }, "AES-GCM", true, ["encrypt"]);
+                return [hex(wrapped), hex(await subtle.exportKey("raw", unwrapped)) === keyHex, kek];
+              };
+              const [first, same, kek] = await wrap("000102030405060708090a0b0c0d0e0f", "00112233445566778899aabbccddeeff");
+              const [sixth, sixthSame] = await wrap(
+                "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f");
+              const tampered = bytes(first); tampered[3] ^= 1;
+              const altered = await subtle.unwrapKey("raw", tampered, kek, "AES-KW", "AES-GCM", true, ["encrypt"])
+                .catch((error) => error.name);
+              const encrypt = await subtle.encrypt("AES-KW", kek, new Uint8Array(16)).catch((error) => error.name);
+              const usage = await subtle.importKey("raw", new Uint8Array(16), "AES-KW", false, ["encrypt"])
+                .catch((error) => error.name);
+              const generated = await subtle.generateKey({ name: "AES-KW", length: 256 }, false, ["wrapKey"]);
+              return [first, same, sixth, sixthSame, altered, encrypt, usage, (await subtle.exportKey("jwk", kek)).alg,
+                generated.algorithm, generated.usages];
+            })()
+            """)
+        #expect(
+            result == """
+                ["1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5",true,\
+                "28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21",true,\
+                "OperationError","InvalidAccessError","SyntaxError","A128KW",{"name":"AES-KW","length":256},["wrapKey"]]
+                """)
+    }
+
     @Test("HMAC-SHA-256: RFC 4231 test cases 1 and 2, verify, and a tampered MAC")
     func hmac() async throws {
         let result = try await evaluateCrypto(

@@ -1,4 +1,4 @@
-// Kindling prelude: the secret-key algorithms of crypto.subtle — HMAC, AES-GCM, AES-CBC, PBKDF2, HKDF. Each is an
+// Kindling prelude: the secret-key algorithms of crypto.subtle — HMAC, AES-GCM, AES-CBC, AES-KW, PBKDF2, HKDF. Each is an
 // entry of internal.crypto.algorithms with the operations it supports (see 1d4-crypto-subtle.js for the callers).
 // A secret key's material is its bytes (a Uint8Array).
 (function () {
@@ -79,10 +79,10 @@
 
   // ---------------------------------------------------------------- AES
   const aesUsages = ["encrypt", "decrypt", "wrapKey", "unwrapKey"];
-  function aesAlgorithm(name, mode, operations) {
+  function aesAlgorithm(name, mode, operations, allowed = aesUsages) {
     return {
       import(format, keyData, params, extractable, requested) {
-        const usages = crypto.usages(requested, aesUsages, "import secret", name);
+        const usages = crypto.usages(requested, allowed, "import secret", name);
         const bytes = importSecret(format, keyData, name, extractable, usages, (length) => `A${length * 8}${mode}`);
         if (![16, 24, 32].includes(bytes.length)) {
           throw domError("DataError",
@@ -94,7 +94,7 @@
         if (params.length === undefined) throw new TypeError("Missing field \"length\" in \"algorithm\".");
         const length = Number(params.length);
         if (![128, 192, 256].includes(length)) throw domError("OperationError", "AES key length must be 128, 192, or 256 bits.");
-        const usages = crypto.usages(requested, aesUsages, "generate", name);
+        const usages = crypto.usages(requested, allowed, "generate", name);
         return crypto.key("secret", extractable, { name, length }, usages, randomBytes(length / 8));
       },
       export: (format, key) => exportSecret(format, key, `A${key.algorithm.length}${mode}`),
@@ -135,6 +135,12 @@
     encrypt: (params, key, data) => crypto.call("cbcEncrypt", crypto.material(key), cbcIV(params), data),
     decrypt: (params, key, data) => crypto.call("cbcDecrypt", crypto.material(key), cbcIV(params), data),
   });
+
+  // AES-KW (RFC 3394) keys only wrap and unwrap other keys; nothing else can be encrypted with them.
+  algorithms["AES-KW"] = aesAlgorithm("AES-KW", "KW", {
+    wrapKey: (params, key, data) => crypto.call("kwWrap", crypto.material(key), data),
+    unwrapKey: (params, key, data) => crypto.call("kwUnwrap", crypto.material(key), data),
+  }, ["wrapKey", "unwrapKey"]);
 
   // ---------------------------------------------------------------- PBKDF2 and HKDF
   // Key-derivation keys: raw import only, never extractable, usable only to derive.

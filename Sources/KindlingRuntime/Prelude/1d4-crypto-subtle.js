@@ -32,7 +32,11 @@
       throw domError("InvalidAccessError", `Requested key usage "${usage}" does not match any usage listed in this CryptoKey.`);
     }
     const entry = algorithms[keyName];
-    if (!entry[usage === "wrapKey" ? "encrypt" : usage === "unwrapKey" ? "decrypt" : usage === "deriveKey" ? "deriveBits" : usage]) {
+    // Wrapping is encryption, except for an algorithm that only wraps (AES-KW).
+    const operation = usage === "wrapKey" ? (entry.wrapKey ? "wrapKey" : "encrypt")
+      : usage === "unwrapKey" ? (entry.unwrapKey ? "unwrapKey" : "decrypt")
+      : usage === "deriveKey" ? "deriveBits" : usage;
+    if (!entry[operation]) {
       throw domError("NotSupportedError", `${keyName} does not support ${usage}.`);
     }
     return { params, entry };
@@ -159,13 +163,14 @@
       const { params, entry } = keyEntry(wrappingKey, "wrapKey", 3, wrapAlgorithm, "wrapKey");
       const exported = exportKey(format, key);
       const bytes = String(format) === "jwk" ? new TextEncoder().encode(JSON.stringify(exported)) : new Uint8Array(exported);
-      return entry.encrypt(params, wrappingKey, bytes);
+      return entry.wrapKey ? entry.wrapKey(params, wrappingKey, bytes) : entry.encrypt(params, wrappingKey, bytes);
     }
 
     async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
       internal.argCount(arguments.length, 7, failed("unwrapKey"));
       const { params, entry } = keyEntry(unwrappingKey, "unwrapKey", 3, unwrapAlgorithm, "unwrapKey");
-      const bytes = entry.decrypt(params, unwrappingKey, crypto.data(wrappedKey, "unwrapKey", 2));
+      const data = crypto.data(wrappedKey, "unwrapKey", 2);
+      const bytes = entry.unwrapKey ? entry.unwrapKey(params, unwrappingKey, data) : entry.decrypt(params, unwrappingKey, data);
       let keyData = bytes;
       if (String(format) === "jwk") {
         try {

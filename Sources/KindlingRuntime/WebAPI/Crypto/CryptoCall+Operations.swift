@@ -59,6 +59,13 @@ extension CryptoCall {
         "cbcDecrypt": { call throws(ScriptError) in
             call.arrayBuffer(try CryptoCiphers.aesCBCDecrypt(key: call.bytes(1), iv: call.bytes(2), ciphertext: call.bytes(3)))
         },
+        // (key, data): AES-KW
+        "kwWrap": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoCiphers.aesKeyWrap(key: call.bytes(1), data: call.bytes(2)))
+        },
+        "kwUnwrap": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoCiphers.aesKeyUnwrap(key: call.bytes(1), data: call.bytes(2)))
+        },
         // (curve) → [private scalar, public X9.63]
         "ecGenerate": { call throws(ScriptError) in call.pair(CryptoCurves.generate(try call.curve(1))) },
         // (curve, raw scalar or null, PKCS #8 or null) → [private scalar, public X9.63]

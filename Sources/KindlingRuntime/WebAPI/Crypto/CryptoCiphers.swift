@@ -66,6 +66,33 @@ enum CryptoCiphers {
         }
     }
 
+    /// AES-KW (RFC 3394): `data` is the key bytes to wrap, at least 16 and a multiple of 8.
+    static func aesKeyWrap(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) throws(ScriptError) -> [UInt8] {
+        guard data.count >= 16, data.count % 8 == 0 else {
+            throw CryptoErrors.operation(
+                "AES-KW can only wrap data of at least 16 bytes whose length is a multiple of 8 (provided \(data.count) bytes).")
+        }
+        do {
+            return [UInt8](try AES.KeyWrap.wrap(SymmetricKey(data: data), using: SymmetricKey(data: key)))
+        } catch {
+            throw CryptoErrors.operation("AES-KW wrapping failed.")
+        }
+    }
+
+    /// AES-KW unwrapping; wrapped data that fails RFC 3394's integrity check (another key, altered bytes) is an
+    /// OperationError.
+    static func aesKeyUnwrap(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) throws(ScriptError) -> [UInt8] {
+        guard data.count >= 24, data.count % 8 == 0 else {
+            throw CryptoErrors.operation(
+                "AES-KW can only unwrap data of at least 24 bytes whose length is a multiple of 8 (provided \(data.count) bytes).")
+        }
+        do {
+            return try AES.KeyWrap.unwrap(data, using: SymmetricKey(data: key)).withUnsafeBytes { [UInt8]($0) }
+        } catch {
+            throw CryptoErrors.operation("AES-KW unwrapping failed: the data was not wrapped with this key, or was altered.")
+        }
+    }
+
     private static func gcmNonce(_ iv: UnsafeRawBufferPointer) throws(ScriptError) -> AES.GCM.Nonce {
         do {
             return try AES.GCM.Nonce(data: iv)
