@@ -1,6 +1,6 @@
-// Kindling prelude: the secret-key algorithms of crypto.subtle — HMAC, AES-GCM, AES-CBC, AES-KW, PBKDF2, HKDF. Each is an
-// entry of internal.crypto.algorithms with the operations it supports (see 1d4-crypto-subtle.js for the callers).
-// A secret key's material is its bytes (a Uint8Array).
+// Kindling prelude: the secret-key algorithms of crypto.subtle — HMAC, AES-GCM, AES-CBC, AES-CTR, AES-KW, PBKDF2,
+// HKDF. Each is an entry of internal.crypto.algorithms with the operations it supports (see 1d4-crypto-subtle.js
+// for the callers). A secret key's material is its bytes (a Uint8Array).
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
@@ -135,6 +135,14 @@
     encrypt: (params, key, data) => crypto.call("cbcEncrypt", crypto.material(key), cbcIV(params), data),
     decrypt: (params, key, data) => crypto.call("cbcDecrypt", crypto.material(key), cbcIV(params), data),
   });
+
+  // AES-CTR: `counter` is the whole 16-byte counter block, `length` how many of its rightmost bits count.
+  function ctr(params, key, data) {
+    const counter = crypto.member(params, "counter");
+    if (params.length === undefined) throw new TypeError("Missing field \"length\" in \"algorithm\".");
+    return crypto.call("ctr", crypto.material(key), counter, Number(params.length), data);
+  }
+  algorithms["AES-CTR"] = aesAlgorithm("AES-CTR", "CTR", { encrypt: ctr, decrypt: ctr });
 
   // AES-KW (RFC 3394) keys only wrap and unwrap other keys; nothing else can be encrypted with them.
   algorithms["AES-KW"] = aesAlgorithm("AES-KW", "KW", {

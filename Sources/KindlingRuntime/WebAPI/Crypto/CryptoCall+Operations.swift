@@ -59,6 +59,11 @@ extension CryptoCall {
         "cbcDecrypt": { call throws(ScriptError) in
             call.arrayBuffer(try CryptoCiphers.aesCBCDecrypt(key: call.bytes(1), iv: call.bytes(2), ciphertext: call.bytes(3)))
         },
+        // (key, counter, length, data): AES-CTR, both ways
+        "ctr": { call throws(ScriptError) in
+            call.arrayBuffer(
+                try CryptoCiphers.aesCTR(key: call.bytes(1), counter: call.bytes(2), length: call.int(3), data: call.bytes(4)))
+        },
         // (key, data): AES-KW
         "kwWrap": { call throws(ScriptError) in
             call.arrayBuffer(try CryptoCiphers.aesKeyWrap(key: call.bytes(1), data: call.bytes(2)))

@@ -66,6 +66,45 @@ enum CryptoCiphers {
         }
     }
 
+    /// AES-CTR as Web Crypto defines it: the rightmost `length` bits of the 16-byte `counter` block count the
+    /// blocks and wrap to zero within those bits, leaving the rest of the block as it is. BoringSSL increments the
+    /// whole 128-bit block, so a message that would wrap is run in two pieces, the second from the counter bits set
+    /// to zero. Encryption and decryption are the same.
+    static func aesCTR(key: UnsafeRawBufferPointer, counter: UnsafeRawBufferPointer, length: Int, data: UnsafeRawBufferPointer)
+        throws(ScriptError) -> [UInt8]
+    {
+        guard counter.count == 16 else {
+            throw CryptoErrors.operation("AES-CTR counter must be 16 bytes long (provided \(counter.count) bytes).")
+        }
+        guard (1...128).contains(length) else {
+            throw CryptoErrors.operation("AES-CTR counter length must be between 1 and 128 bits (provided \(length)).")
+        }
+        let block = counter.reduce(UInt128(0)) { ($0 << 8) | UInt128($1) }
+        let sharedKey = SymmetricKey(data: key)
+        func run(_ part: UnsafeRawBufferPointer, from start: UInt128) throws(ScriptError) -> [UInt8] {
+            guard !part.isEmpty else { return [] }
+            let bytes = (0..<16).map { UInt8(truncatingIfNeeded: start >> (8 * (15 - $0))) }
+            do {
+                return [UInt8](try AES._CTR.encrypt(part, using: sharedKey, nonce: AES._CTR.Nonce(nonceBytes: bytes)))
+            } catch {
+                throw CryptoErrors.operation("AES-CTR failed.")
+            }
+        }
+        // A 128-bit counter is BoringSSL's own (and cannot repeat within any message that fits in memory).
+        guard length < 128 else { return try run(data, from: block) }
+        let mask = (UInt128(1) << length) - 1
+        let blocks = (UInt128(data.count) + 15) / 16
+        if blocks > mask + 1 {
+            throw CryptoErrors.operation("AES-CTR counter would repeat: the data is longer than 2^\(length) blocks.")
+        }
+        // Blocks before the counter bits wrap to zero.
+        let beforeWrap = mask - (block & mask) + 1
+        guard blocks > beforeWrap else { return try run(data, from: block) }
+        let split = Int(beforeWrap) * 16
+        return try run(UnsafeRawBufferPointer(rebasing: data[..<split]), from: block)
+            + run(UnsafeRawBufferPointer(rebasing: data[split...]), from: block & ~mask)
+    }
+
     /// AES-KW (RFC 3394): `data` is the key bytes to wrap, at least 16 and a multiple of 8.
     static func aesKeyWrap(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) throws(ScriptError) -> [UInt8] {
         guard data.count >= 16, data.count % 8 == 0 else {
