@@ -155,6 +155,39 @@ struct CryptoSubtleTests {
                 """)
     }
 
+    @Test("X25519: RFC 7748 §6.1 through deriveBits, both ways, JWK and SPKI round trips, a small-order key refused")
+    func x25519() async throws {
+        let result = try await evaluateCrypto(
+            """
+            (async () => {
+              const pkcs8 = (key) => bytes("302e020100300506032b656e04220420" + key);
+              const alice = await subtle.importKey("pkcs8", pkcs8("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"), "X25519", true, ["deriveBits", "deriveKey"]);
+              const bob = await subtle.importKey("pkcs8", pkcs8("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"), { name: "X25519" }, false, ["deriveBits", "deriveKey"]);
+              const alicePublic = await subtle.importKey("raw", bytes("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"), "X25519", true, []);
+              const bobPublic = await subtle.importKey("raw", bytes("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"), "X25519", true, []);
+              const ab = hex(await subtle.deriveBits({ name: "X25519", public: bobPublic }, alice, 256));
+              const ba = hex(await subtle.deriveBits({ name: "X25519", public: alicePublic }, bob, null));
+              const jwk = await subtle.exportKey("jwk", alice);
+              const spki = hex(await subtle.exportKey("spki", alicePublic));
+              const fromJwk = await subtle.importKey("jwk", { kty: "OKP", crv: "X25519", x: jwk.x }, "X25519", true, []);
+              const aesKey = await subtle.deriveKey({ name: "X25519", public: fromJwk }, bob, { name: "AES-GCM", length: 128 }, true, ["encrypt"]);
+              const smallOrder = await subtle.importKey("raw", new Uint8Array(32), "X25519", true, []);
+              const refused = await subtle.deriveBits({ name: "X25519", public: smallOrder }, alice, 256).catch((e) => e.name);
+              const pair = await subtle.generateKey({ name: "X25519" }, true, ["deriveBits"]);
+              const signUsage = await subtle.generateKey({ name: "X25519" }, true, ["sign"]).catch((e) => e.name);
+              return [ab, ab === ba, jwk.crv, jwk.x.length, spki,
+                hex(await subtle.exportKey("raw", aesKey)) === ab.slice(0, 32), refused,
+                pair.publicKey.usages, pair.privateKey.algorithm, signUsage];
+            })()
+            """)
+        #expect(
+            result == """
+                ["4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",true,"X25519",43,\
+                "302a300506032b656e0321008520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",true,\
+                "OperationError",[],{"name":"X25519"},"SyntaxError"]
+                """)
+    }
+
     @Test("HMAC-SHA-256: RFC 4231 test cases 1 and 2, verify, and a tampered MAC")
     func hmac() async throws {
         let result = try await evaluateCrypto(

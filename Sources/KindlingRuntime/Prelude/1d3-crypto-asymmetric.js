@@ -1,7 +1,7 @@
-// Kindling prelude: the elliptic-curve algorithms of crypto.subtle — ECDSA and ECDH (P-256, P-384, P-521), Ed25519 (also
-// under Workers' older name NODE-ED25519) — and the key-pair helpers the RSA file (1d3-crypto-rsa.js) shares. Key
-// material: { priv, pub } as bytes — EC keys as the raw scalar and uncompressed X9.63 point, Ed25519 as seed and
-// public key. A public key has no `priv`.
+// Kindling prelude: the elliptic-curve algorithms of crypto.subtle — ECDSA and ECDH (P-256, P-384, P-521), X25519,
+// Ed25519 (also under Workers' older name NODE-ED25519) — and the key-pair helpers the RSA file (1d3-crypto-rsa.js)
+// shares. Key material: { priv, pub } as bytes — EC keys as the raw scalar and uncompressed X9.63 point, Ed25519 and
+// X25519 as private and public key. A public key has no `priv`.
 (function () {
   "use strict";
   const internal = globalThis[Symbol.for("kindling.internal")];
@@ -119,59 +119,78 @@
   // ECDH public keys have no usages: they are only ever the `public` member of the private key's deriveBits.
   algorithms.ECDH = ecAlgorithm("ECDH", { private: ["deriveKey", "deriveBits"], public: [] }, {
     deriveBits(params, key, length) {
-      const peer = params.public;
-      if (peer === undefined) throw new TypeError("Missing field \"public\" in \"derivedKeyParams\".");
-      if (!crypto.isKey(peer)) throw new TypeError("Field \"public\" in \"derivedKeyParams\" must be a CryptoKey.");
-      if (peer.type !== "public") throw domError("InvalidAccessError", `The provided key has type "${peer.type}", not "public"`);
-      if (peer.algorithm.name !== "ECDH") {
-        throw domError("InvalidAccessError", "Public key algorithm does not match the requested algorithm.");
-      }
+      const peer = peerKey(params, "ECDH");
       const { curve, priv } = crypto.material(key);
       if (peer.algorithm.namedCurve !== curve) {
         throw domError("InvalidAccessError", `The public key's curve ${peer.algorithm.namedCurve} is not the private key's ${curve}.`);
       }
-      const secret = new Uint8Array(crypto.call("ecdh", curve, priv, crypto.material(peer).pub));
-      if (length === null) return secret.buffer;
-      if (length > secret.length * 8) {
-        throw domError("OperationError", `Derived key length (${length} bits) is too long (should be at most ${secret.length * 8} bits).`);
-      }
-      const bits = secret.slice(0, Math.ceil(length / 8));
-      if (length % 8) bits[bits.length - 1] &= 0xff00 >> (length % 8);
-      return bits.buffer;
+      return truncatedBits(crypto.call("ecdh", curve, priv, crypto.material(peer).pub), length);
     },
   });
 
-  // ---------------------------------------------------------------- Ed25519
-  // The fixed DER around a 32-byte Ed25519 key (RFC 8410): SPKI and PKCS #8 with the OID 1.3.101.112.
-  const edSPKI = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00);
-  const edPKCS8 = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20);
-  function unwrapDER(bytes, prefix, what) {
+  // The `public` member of a key agreement's params: a public key of the same algorithm.
+  function peerKey(params, name) {
+    const peer = params.public;
+    if (peer === undefined) throw new TypeError("Missing field \"public\" in \"derivedKeyParams\".");
+    if (!crypto.isKey(peer)) throw new TypeError("Field \"public\" in \"derivedKeyParams\" must be a CryptoKey.");
+    if (peer.type !== "public") throw domError("InvalidAccessError", `The provided key has type "${peer.type}", not "public"`);
+    if (peer.algorithm.name !== name) {
+      throw domError("InvalidAccessError", "Public key algorithm does not match the requested algorithm.");
+    }
+    return peer;
+  }
+  // The first `length` bits of a shared secret (all of it for null).
+  function truncatedBits(shared, length) {
+    const secret = new Uint8Array(shared);
+    if (length === null) return secret.buffer;
+    if (length > secret.length * 8) {
+      throw domError("OperationError", `Derived key length (${length} bits) is too long (should be at most ${secret.length * 8} bits).`);
+    }
+    const bits = secret.slice(0, Math.ceil(length / 8));
+    if (length % 8) bits[bits.length - 1] &= 0xff00 >> (length % 8);
+    return bits.buffer;
+  }
+
+  // ---------------------------------------------------------------- Ed25519 and X25519
+  // The two RFC 8410 curves: 32-byte keys in fixed DER (SPKI and PKCS #8 with the OID 1.3.101.112 or .110), JWK as
+  // an "OKP" key. Ed25519 signs; X25519 derives (its public keys have no usages, like ECDH's).
+  const curves = {
+    Ed25519: { oid: 0x70, native: "ed", kinds: signing },
+    X25519: { oid: 0x6e, native: "x", kinds: { private: ["deriveKey", "deriveBits"], public: [] } },
+  };
+  for (const curve of Object.values(curves)) {
+    curve.spki = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, curve.oid, 0x03, 0x21, 0x00);
+    curve.pkcs8 = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, curve.oid, 0x04, 0x22, 0x04, 0x20);
+  }
+  function unwrapDER(bytes, prefix, what, crv) {
     if (bytes.length !== prefix.length + 32 || !sameBytes(bytes.subarray(0, prefix.length), prefix)) {
-      throw domError("DataError", `Invalid ${what} for an Ed25519 key.`);
+      throw domError("DataError", `Invalid ${what} for an ${crv} key.`);
     }
     return bytes.slice(prefix.length);
   }
-  function edAlgorithm(name) {
-    const algorithm = () => (name === "Ed25519" ? { name } : { name, namedCurve: name });
+  // `name` is the algorithm (NODE-ED25519 is Ed25519 under workerd's older name, with a namedCurve); `crv` the curve.
+  function okpAlgorithm(name, crv, operations) {
+    const curve = curves[crv];
+    const algorithm = () => (name === crv ? { name } : { name, namedCurve: name });
     const checkCurve = (params) => {
-      if (name === "Ed25519") return;
+      if (name === crv) return;
       if (params.namedCurve === undefined) throw new TypeError("Missing field \"namedCurve\" in \"algorithm\".");
       if (params.namedCurve !== name) throw domError("NotSupportedError", `EDDSA curve "${params.namedCurve}" isn't supported.`);
     };
-    const privateKey = (seed) => ({ priv: seed, pub: view(crypto.call("edPublic", seed)) });
-    const publicKey = (pub) => { crypto.call("edCheckPublic", pub); return { pub }; };
+    const privateKey = (priv) => ({ priv, pub: view(crypto.call(`${curve.native}Public`, priv)) });
+    const publicKey = (pub) => { crypto.call(`${curve.native}CheckPublic`, pub); return { pub }; };
     return {
       import(format, keyData, params, extractable, requested) {
         checkCurve(params);
-        const make = (type, material) => importedKey(type, algorithm(), material, extractable, requested, name);
+        const make = (type, material) => importedKey(type, algorithm(), material, extractable, requested, name, curve.kinds);
         switch (format) {
           case "raw": return make("public", publicKey(crypto.copy(keyData)));
-          case "spki": return make("public", publicKey(unwrapDER(crypto.copy(keyData), edSPKI, "SPKI")));
-          case "pkcs8": return make("private", privateKey(unwrapDER(crypto.copy(keyData), edPKCS8, "PKCS #8")));
+          case "spki": return make("public", publicKey(unwrapDER(crypto.copy(keyData), curve.spki, "SPKI", crv)));
+          case "pkcs8": return make("private", privateKey(unwrapDER(crypto.copy(keyData), curve.pkcs8, "PKCS #8", crv)));
           case "jwk": {
             crypto.checkJwk(keyData, extractable, requested, name);
             checkKty(keyData, "OKP", name);
-            if (keyData.crv !== "Ed25519") throw domError("DataError", `${name} "jwk" key import requires "crv" "Ed25519" (encountered "${keyData.crv}").`);
+            if (keyData.crv !== crv) throw domError("DataError", `${name} "jwk" key import requires "crv" "${crv}" (encountered "${keyData.crv}").`);
             const what = `${name} "jwk" key import requires a base64Url encoding of the key`;
             const x = crypto.jwkBytes(keyData, "x", what);
             if (keyData.d === undefined) return make("public", publicKey(x));
@@ -184,29 +203,38 @@
       },
       generate(params, extractable, requested) {
         checkCurve(params);
-        const [priv, pub] = crypto.call("edGenerate");
-        return keyPair(algorithm, { priv: view(priv), pub: view(pub) }, extractable, requested, name);
+        const [priv, pub] = crypto.call(`${curve.native}Generate`);
+        return keyPair(algorithm, { priv: view(priv), pub: view(pub) }, extractable, requested, name, curve.kinds);
       },
       export(format, key) {
         const { priv, pub } = crypto.material(key);
         switch (format) {
           case "raw": requireType(key, "public", format); return pub.slice().buffer;
-          case "spki": requireType(key, "public", format); return crypto.concat(edSPKI, pub).buffer;
-          case "pkcs8": requireType(key, "private", format); return crypto.concat(edPKCS8, priv).buffer;
+          case "spki": requireType(key, "public", format); return crypto.concat(curve.spki, pub).buffer;
+          case "pkcs8": requireType(key, "private", format); return crypto.concat(curve.pkcs8, priv).buffer;
           case "jwk": {
-            const jwk = { kty: "OKP", crv: "Ed25519", x: crypto.base64url(pub) };
+            const jwk = { kty: "OKP", crv, x: crypto.base64url(pub) };
             if (priv) jwk.d = crypto.base64url(priv);
             return Object.assign(jwk, { key_ops: [...key.usages], ext: key.extractable });
           }
         }
         throw domError("NotSupportedError", `Unrecognized key export format "${format}".`);
       },
-      sign: (params, key, data) => crypto.call("edSign", crypto.material(key).priv, data),
-      verify: (params, key, signature, data) => crypto.call("edVerify", crypto.material(key).pub, crypto.copy(signature), data),
+      ...operations,
     };
   }
-  algorithms.Ed25519 = edAlgorithm("Ed25519");
-  algorithms["NODE-ED25519"] = edAlgorithm("NODE-ED25519");
+  const edSigning = {
+    sign: (params, key, data) => crypto.call("edSign", crypto.material(key).priv, data),
+    verify: (params, key, signature, data) => crypto.call("edVerify", crypto.material(key).pub, crypto.copy(signature), data),
+  };
+  algorithms.Ed25519 = okpAlgorithm("Ed25519", "Ed25519", edSigning);
+  algorithms["NODE-ED25519"] = okpAlgorithm("NODE-ED25519", "Ed25519", edSigning);
+  algorithms.X25519 = okpAlgorithm("X25519", "X25519", {
+    deriveBits(params, key, length) {
+      const peer = peerKey(params, "X25519");
+      return truncatedBits(crypto.call("x25519", crypto.material(key).priv, crypto.material(peer).pub), length);
+    },
+  });
 
   Object.assign(crypto, { keyPair, importedKey, requireType, checkKty });
 })();

@@ -104,6 +104,19 @@ extension CryptoCall {
         "ecdh": { call throws(ScriptError) in
             call.arrayBuffer(try CryptoCurves.ecdh(curve: call.string(1), privateKey: call.array(2), publicKey: call.array(3)))
         },
+        "xGenerate": { call throws(ScriptError) in call.pair(CryptoCurves.x25519Generate()) },
+        // (private key) → public key
+        "xPublic": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoCurves.x25519PublicKey(privateKey: call.array(1)))
+        },
+        "xCheckPublic": { call throws(ScriptError) in
+            try CryptoCurves.x25519CheckPublic(call.array(1))
+            return nil
+        },
+        // (private key, public key) → shared secret
+        "x25519": { call throws(ScriptError) in
+            call.arrayBuffer(try CryptoCurves.x25519(privateKey: call.array(1), publicKey: call.array(2)))
+        },
         "edGenerate": { call throws(ScriptError) in call.pair(CryptoCurves.ed25519Generate()) },
         // (seed) → public key
         "edPublic": { call throws(ScriptError) in

@@ -99,6 +99,44 @@ enum CryptoCurves {
         }
     }
 
+    // MARK: X25519
+
+    static func x25519Generate() -> (privateKey: [UInt8], publicKey: [UInt8]) {
+        let key = Curve25519.KeyAgreement.PrivateKey()
+        return (Array(key.rawRepresentation), Array(key.publicKey.rawRepresentation))
+    }
+
+    static func x25519PublicKey(privateKey: [UInt8]) throws(ScriptError) -> [UInt8] {
+        do {
+            return Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey).publicKey.rawRepresentation)
+        } catch {
+            throw CryptoErrors.data("Invalid X25519 private key.")
+        }
+    }
+
+    static func x25519CheckPublic(_ publicKey: [UInt8]) throws(ScriptError) {
+        do { _ = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey) } catch {
+            throw CryptoErrors.data("Invalid X25519 public key.")
+        }
+    }
+
+    /// The RFC 7748 shared secret; all zeros (a small-order public key) is an OperationError, as Web Crypto asks.
+    static func x25519(privateKey: [UInt8], publicKey: [UInt8]) throws(ScriptError) -> [UInt8] {
+        let secret: [UInt8]
+        do {
+            let key = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
+            let shared = try key.sharedSecretFromKeyAgreement(
+                with: Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey))
+            secret = shared.withUnsafeBytes { [UInt8]($0) }
+        } catch {
+            throw CryptoErrors.operation("X25519 key agreement failed.")
+        }
+        if secret.allSatisfy({ $0 == 0 }) {
+            throw CryptoErrors.operation("X25519 key agreement gave an all-zero secret (a small-order public key).")
+        }
+        return secret
+    }
+
     // MARK: Ed25519
 
     static func ed25519Generate() -> (privateKey: [UInt8], publicKey: [UInt8]) {
