@@ -11,7 +11,7 @@ import Testing
 @Suite("Streamed request and response bodies", .timeLimit(.minutes(2)))
 struct StreamingBodyTests {
     /// `/stream` answers "first;" at once and "last" only after `/release` was requested; `/upper` is that stream
-    /// upper-cased through a `TransformStream`, `/fixed` the same stream through a `FixedLengthStream`. `/cancelled` answers once a `/forever` stream was cancelled, with the
+    /// upper-cased through a `TransformStream`, `/fixed` the same stream through a `FixedLengthStream`. `/stuck` never writes to its stream. `/cancelled` answers once a `/forever` stream was cancelled, with the
     /// reason it got. `/invert` sends the upload back through a `TransformStream` that inverts every byte.
     static let streamer = #"""
         let release;
@@ -63,6 +63,9 @@ struct StreamingBodyTests {
                   pull(controller) { controller.enqueue(new Uint8Array(16 * 1024).fill(120)); },
                   cancel(reason) { cancelled(String(reason)); },
                 }));
+              case "/stuck":
+                // A head, then a body whose first read the worker never answers.
+                return new Response(new ReadableStream({ pull() { return new Promise(() => {}); } }));
               case "/cancelled":
                 return new Response("cancelled: " + await cancelledReason);
               case "/broken": {
@@ -221,6 +224,20 @@ struct StreamingBodyTests {
             #expect(try await StreamingHTTPClient.text(of: "/release", at: url) == "released")
 
             #expect(try await client.read(exactly: 4).map { String(decoding: $0, as: UTF8.self) } == "last")
+            await client.close()
+        }
+    }
+
+    @Test("HTTP: shutting down with a stream the worker never writes to ends after the grace period, the body cut")
+    func httpShutdownWithStuckStream() async throws {
+        try await Self.withStreamer(port: 0) { kindling in
+            let client = try await StreamingHTTPClient.connect(try #require(kindling.url))
+            try await client.send("GET", "/stuck")
+            #expect(client.status == 200)
+            // Before the fix this never returned: the responder waited for a read the worker would never answer.
+            await kindling.dispose()
+            #expect(try await client.nextChunk() == nil)
+            #expect(!client.complete)
             await client.close()
         }
     }

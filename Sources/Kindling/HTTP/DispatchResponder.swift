@@ -80,10 +80,18 @@ struct DispatchResponder: HTTPResponder {
         }
         do {
             var next = Task { try await stream.next() }
-            while let chunk = try await next.value {
+            // A cancelled responder (the server shutting down past its grace period) cancels the worker's stream,
+            // which ends a read the worker would never answer; the body is then cut, not finished.
+            while let chunk = try await withTaskCancellationHandler(
+                operation: { try await next.value }, onCancel: { stream.cancel() })
+            {
                 next = Task { try await stream.next() }
                 try await body.write(ByteBuffer(bytes: chunk))
             }
+            try Task.checkCancellation()
+        } catch let error as CancellationError {
+            stream.cancel()
+            throw error
         } catch let error as HTTPServerError {
             stream.cancel()
             throw error
