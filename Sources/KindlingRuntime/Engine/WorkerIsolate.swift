@@ -68,14 +68,13 @@ public actor WorkerIsolate {
         let value = try context.evaluate(source, url: sourceURL)
         guard context.isPromise(value) else { return try context.jsonString(value) }
         let context = self.context
+        // Registered here, on the isolate's thread: the wait below may run elsewhere and must not touch JS.
         let waiter = SettlementWaiter()
+        context.whenSettled(value) { outcome in
+            waiter.resume(with: outcome.flatMap { value in Result { () throws(ScriptError) in try context.jsonString(value) } }.mapError { $0 })
+        }
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                waiter.wait(continuation)
-                context.whenSettled(value) { outcome in
-                    waiter.resume(with: outcome.flatMap { value in Result { () throws(ScriptError) in try context.jsonString(value) } }.mapError { $0 })
-                }
-            }
+            await waiter.wait()
         } onCancel: {
             waiter.resume(with: .failure(CancellationError()))
         }
@@ -135,31 +134,44 @@ private struct ContextHandoff: @unchecked Sendable {
 }
 
 /// One wait for a promise's outcome that either the settlement or the caller's cancellation ends, whichever comes
-/// first; the other is ignored.
+/// first; the other is ignored. The outcome may come before the wait begins.
 private final class SettlementWaiter: Sendable {
     private enum State {
-        case waiting(CheckedContinuation<Result<String, any Error>, Never>?)
+        case idle
+        case waiting(CheckedContinuation<Result<String, any Error>, Never>)
+        case settled(Result<String, any Error>)
         case done
     }
 
-    private let state = Mutex(State.waiting(nil))
+    private let state = Mutex(State.idle)
 
-    func wait(_ continuation: CheckedContinuation<Result<String, any Error>, Never>) {
-        let early = state.withLock { state -> Bool in
-            guard case .waiting = state else { return true }
-            state = .waiting(continuation)
-            return false
+    func wait() async -> Result<String, any Error> {
+        await withCheckedContinuation { continuation in
+            let early = state.withLock { state -> Result<String, any Error>? in
+                guard case .settled(let result) = state else {
+                    state = .waiting(continuation)
+                    return nil
+                }
+                state = .done
+                return result
+            }
+            if let early { continuation.resume(returning: early) }
         }
-        // Cancelled before the wait began: end it at once.
-        if early { continuation.resume(returning: .failure(CancellationError())) }
     }
 
     func resume(with result: Result<String, any Error>) {
-        let continuation = state.withLock { state -> CheckedContinuation<Result<String, any Error>, Never>?? in
-            guard case .waiting(let continuation) = state else { return nil }
-            state = .done
-            return continuation
+        let continuation = state.withLock { state -> CheckedContinuation<Result<String, any Error>, Never>? in
+            switch state {
+            case .idle:
+                state = .settled(result)
+                return nil
+            case .waiting(let continuation):
+                state = .done
+                return continuation
+            case .settled, .done:
+                return nil
+            }
         }
-        if case .some(.some(let continuation)) = continuation { continuation.resume(returning: result) }
+        continuation?.resume(returning: result)
     }
 }
