@@ -39,7 +39,7 @@ extension ScriptContext {
         })
         defer { unprotect([pull, cancel]) }
         // The handle lets JS give the stream back unread (`internal.unwrapHostStream`).
-        return try callInternal("incomingBody", [pull, cancel, StreamHandles.make(global, stream)])
+        return try callInternal("incomingBody", [pull, cancel, NativeHandles.make(global, stream)])
     }
 
     /// The body element of the parts the prelude settles a response with: a string, bytes, a stream's reader, the
@@ -48,7 +48,7 @@ extension ScriptContext {
         guard let value else { return .empty }
         if JSValueIsString(global, value) { return .bytes(Array(Properties.string(global, value).utf8)) }
         if let bytes = bytes(of: value) { return .bytes(bytes) }
-        if let stream = StreamHandles.stream(global, value) { return .stream(stream) }
+        if let stream: BodyStream = NativeHandles.objectIfHandle(global, value) { return .stream(stream) }
         if let reader = value.asObject(in: global) { return .stream(outgoingStream(reader: reader)) }
         return .empty
     }
@@ -82,7 +82,7 @@ extension ScriptContext {
             guard let reader = arguments[0].asObject(in: context) else {
                 throw ScriptError(name: "TypeError", message: "makeStreamHandle needs a reader.")
             }
-            return StreamHandles.make(context, outgoingStream(reader: reader))
+            return NativeHandles.make(context, outgoingStream(reader: reader))
         }
     }
 }
@@ -150,40 +150,4 @@ private final class ScriptReaderSource: BodyStreamSource {
     }
 
     private static let closed = ScriptError(name: "Error", message: "The isolate was shut down.")
-}
-
-/// JS objects that carry a ``BodyStream`` through a host function's arguments (``HostValue/stream(_:)``).
-///
-/// Ownership: ``make(_:_:)`` retains a box holding the stream (`Unmanaged.passRetained`) as the object's private
-/// data; the class's finalizer releases it when JavaScriptCore collects the object.
-enum StreamHandles {
-    final class Box {
-        let stream: BodyStream
-        init(_ stream: BodyStream) { self.stream = stream }
-    }
-
-    // Safety: a JSClassRef is immutable once created and JavaScriptCore allows it in any context of any group.
-    nonisolated(unsafe) static let handleClass: JSClassRef = {
-        var definition = kJSClassDefinitionEmpty
-        definition.className = UnsafePointer(strdup("BodyStreamHandle"))
-        definition.finalize = { object in
-            guard let object, let raw = JSObjectGetPrivate(object) else { return }
-            // Safety: balances the passRetained of `make`; the finalizer runs once per object.
-            Unmanaged<Box>.fromOpaque(raw).release()
-        }
-        return JSClassCreate(&definition)
-    }()
-
-    static func make(_ context: JSContextRef, _ stream: BodyStream) -> JSObjectRef {
-        JSObjectMake(context, handleClass, Unmanaged.passRetained(Box(stream)).toOpaque())
-    }
-
-    /// The stream behind `value`, if it is a handle.
-    static func stream(_ context: JSContextRef, _ value: JSValueRef) -> BodyStream? {
-        guard JSValueIsObjectOfClass(context, value, handleClass), let object = JSValueToObject(context, value, nil),
-            let raw = JSObjectGetPrivate(object)
-        else { return nil }
-        // Safety: the box lives as long as the object, which the caller holds.
-        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().stream
-    }
 }

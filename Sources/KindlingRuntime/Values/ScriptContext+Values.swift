@@ -15,7 +15,7 @@ extension ScriptContext {
         }
         guard depth < 64, let object = JSValueToObject(global, value, nil) else { return .undefined }
         if let bytes = bytes(of: value) { return .bytes(bytes) }
-        if let stream = StreamHandles.stream(global, value) { return .stream(stream) }
+        if let stream: BodyStream = NativeHandles.objectIfHandle(global, value) { return .stream(stream) }
         if JSObjectIsFunction(global, object) { return .undefined }
         if JSValueIsArray(global, value) {
             let length = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
