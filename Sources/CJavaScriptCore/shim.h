@@ -36,6 +36,10 @@ void JSReportExtraMemoryCost(JSContextRef ctx, size_t size);
 /// A full, synchronous collection (JSBasePrivate.h); the public JSGarbageCollect only hints that one may be due.
 void JSSynchronousGarbageCollectForDebugging(JSContextRef ctx);
 
+/// Sets a JavaScriptCore option by name (WebKitGTK's public GLib API, jsc/jsc-options.h; gboolean is int). Options
+/// take effect only when set before the first virtual machine is created.
+int jsc_options_set_boolean(const char *option, int value);
+
 #include <pthread.h>
 #ifdef __linux__
 // glibc declares this only under _GNU_SOURCE; the redeclaration matches its prototype.

@@ -67,6 +67,7 @@ final class ScriptContext {
         var logger = configuration.logger
         logger[metadataKey: "worker.name"] = .string(configuration.name)
         self.logger = logger
+        EngineOptions.configured
         let group: JSContextGroupRef = JSContextGroupCreate()
         let global: JSGlobalContextRef = JSGlobalContextCreateInGroup(group, nil)
         let host: JSObjectRef = JSObjectMake(global, nil, nil)
