@@ -15,10 +15,14 @@ import CJavaScriptCore
 /// `host` functions; code that patches built-ins belongs in a `2x-` file. Internal members named `…Hook` are
 /// extension points several units chain onto; they are never deferred (reading one must not load its units).
 ///
-/// The texts are loaded once per process. ASCII files are handed to JavaScriptCore as immortal text
+/// The texts are loaded once per process and handed to JavaScriptCore as immortal text
 /// (`JSScriptCreateReferencingImmortalASCIIText`), so each isolate references the one copy instead of holding its
-/// own copy of the source.
-enum Prelude {
+/// own. That API takes ASCII only, and the other (`JSScriptCreateFromString`) copies the text into every isolate as
+/// UTF-16, twice its size, kept for as long as the functions it defines live: with an arrow or a dash in a comment,
+/// that was most of the prelude, about 0.8 MiB per isolate. So non-ASCII characters are written as `\uXXXX`
+/// escapes at load (``asciiText(_:)``), which mean the same in comments, strings, templates, regular expressions
+/// and identifiers; only a character's column in a stack frame on that line moves.
+package enum Prelude {
     struct Source: @unchecked Sendable {
         // Safety: `text` points at a buffer allocated once and never freed or written again, so it is immutable
         // and valid for the life of the process; `string` and `urlString` are JSStringRefs, which are immutable and
@@ -27,8 +31,6 @@ enum Prelude {
         let urlString: JSStringRef
         let text: UnsafePointer<CChar>
         let length: Int
-        let isASCII: Bool
-        let string: JSStringRef
     }
 
     /// The files run when an isolate is made, in order.
@@ -69,7 +71,7 @@ enum Prelude {
         .filter { $0.path.hasPrefix("Prelude/") && $0.path.hasSuffix(".js") }
         .sorted { $0.path < $1.path }
         .map { file in
-            let bytes = Array(file.contents.utf8)
+            let bytes = Array(asciiText(file.contents).utf8)
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
             bytes.withUnsafeBufferPointer { source in
                 source.withMemoryRebound(to: CChar.self) { chars in
@@ -78,20 +80,34 @@ enum Prelude {
             }
             buffer[bytes.count] = 0
             let url = "kindling:internal/" + file.path
-            return Source(
-                url: url, urlString: JSStrings.make(url), text: UnsafePointer(buffer), length: bytes.count,
-                isASCII: bytes.allSatisfy { $0 < 0x80 }, string: JSStrings.make(file.contents))
+            return Source(url: url, urlString: JSStrings.make(url), text: UnsafePointer(buffer), length: bytes.count)
         }
+
+    /// `text` with every non-ASCII character written as `\uXXXX` escapes of its UTF-16 code units.
+    package static func asciiText(_ text: String) -> String {
+        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 64)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                result.unicodeScalars.append(scalar)
+            } else {
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16, uppercase: true)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
+        }
+        return result
+    }
 
     /// Evaluates `sources` in `context`, in order; a failure is a bug in the prelude, reported with its file.
     static func evaluate(_ sources: [Source], in context: ScriptContext) throws(ScriptError) {
         for source in sources {
             var errorMessage: JSStringRef?
             var errorLine: Int32 = 0
-            let script = source.isASCII
-                ? JSScriptCreateReferencingImmortalASCIIText(
-                    context.group, source.urlString, 1, source.text, source.length, &errorMessage, &errorLine)
-                : JSScriptCreateFromString(context.group, source.urlString, 1, source.string, &errorMessage, &errorLine)
+            let script = JSScriptCreateReferencingImmortalASCIIText(
+                context.group, source.urlString, 1, source.text, source.length, &errorMessage, &errorLine)
             guard let script else {
                 let message = errorMessage.map { ref in
                     defer { JSStringRelease(ref) }
