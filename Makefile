@@ -48,6 +48,7 @@ serve-example:
 
 bench: deps
 	$(SWIFT) build -c release --product KindlingBenchmarks
+	$(SWIFT) build -c release --product kindling
 	$$($(SWIFT) build -c release --show-bin-path)/KindlingBenchmarks $(ONLY)
 
 clean:

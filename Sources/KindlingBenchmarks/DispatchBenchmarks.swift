@@ -95,7 +95,63 @@ enum DispatchBenchmarks {
         let ours = try HTTPBenchmarks.measure(wrk: wrk, port: port, duration: duration)
         await kindling.dispose()
         print(HTTPBenchmarks.line("kindling hello-world worker", ours))
-        print(String(format: "kindling worker / bare SwiftNIO: %.1f %% of the rate (target >= 80 %%)", ours.rate / bare.rate * 100))
+        print(String(format: "kindling worker / bare SwiftNIO: %.1f %% of the rate (in process, log off)", ours.rate / bare.rate * 100))
+        try await httpDev(wrk: wrk, duration: duration, against: bare)
+    }
+
+    /// wrk against the `kindling` binary's `dev` command in a process of its own, as a user runs it, logging a
+    /// line per request (to /dev/null). The binary is looked for beside this one (`make bench` builds both).
+    static func httpDev(wrk: String, duration: String, against bare: HTTPBenchmarks.Measurement) async throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("kindling").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            print("kindling dev: no kindling binary beside KindlingBenchmarks (swift build -c release --product kindling)")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindling-dev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try hello.write(to: directory.appendingPathComponent("index.js"), atomically: true, encoding: .utf8)
+        try "name = \"hello\"\nmain = \"index.js\"\n".write(
+            to: directory.appendingPathComponent("wrangler.toml"), atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["dev", "-c", directory.appendingPathComponent("wrangler.toml").path, "--port", "0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        // "Ready on http://127.0.0.1:PORT (workers: hello)" names the port it bound.
+        var printed = ""
+        while !printed.contains("Ready on") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { throw HTTPBenchmarks.BenchmarkFailure(message: "kindling dev did not start: \(printed)") }
+            printed += String(decoding: data, as: UTF8.self)
+        }
+        guard let url = printed.split(separator: " ").first(where: { $0.hasPrefix("http://") }),
+            let port = Int(url.split(separator: ":").last ?? "")
+        else { throw HTTPBenchmarks.BenchmarkFailure(message: "no URL in kindling dev's output: \(printed)") }
+        let pid = process.processIdentifier
+        let ours = try HTTPBenchmarks.measure(wrk: wrk, port: port, duration: duration) { processCPUTime(of: pid) }
+        print(HTTPBenchmarks.line("kindling dev hello-world worker", ours))
+        print(String(format: "kindling dev / bare SwiftNIO: %.1f %% of the rate (target >= 80 %%)", ours.rate / bare.rate * 100))
+    }
+
+    /// User plus system CPU time of process `pid`, from /proc (clock-tick resolution, 10 ms here).
+    static func processCPUTime(of pid: Int32) -> Duration {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return .zero }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return .zero }
+        let ticks = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        return .milliseconds((user + system) * 1000 / max(ticks, 1))
     }
 
     static func counterOptions(persistence: KindlingOptions.Persistence) -> KindlingOptions {

@@ -58,12 +58,15 @@ enum HTTPBenchmarks {
     }
 
     /// Runs a short warm-up, then the measured run.
-    static func measure(wrk: String, port: Int, duration: String) throws -> Measurement {
+    /// - Parameter cpuTime: the server's CPU time so far; this process's unless the server runs in another.
+    static func measure(
+        wrk: String, port: Int, duration: String, cpuTime: () -> Duration = processCPUTime
+    ) throws -> Measurement {
         let url = "http://127.0.0.1:\(port)/"
         _ = try runWrk(wrk, ["-t2", "-c64", "-d1s", url])
-        let cpuBefore = processCPUTime()
+        let cpuBefore = cpuTime()
         let output = try runWrk(wrk, ["-t2", "-c64", "-d\(duration)", url])
-        let cpu = processCPUTime() - cpuBefore
+        let cpu = cpuTime() - cpuBefore
         guard let rate = parseRequestsPerSecond(output), let requests = parseRequestCount(output), requests > 0 else {
             throw BenchmarkFailure(message: "could not read the request count from wrk's output:\n\(output)")
         }
@@ -80,7 +83,7 @@ enum HTTPBenchmarks {
     #endif
 
     /// User plus system CPU time of this process so far.
-    private static func processCPUTime() -> Duration {
+    static func processCPUTime() -> Duration {
         var usage = rusage()
         getrusage(RUSAGE_SELF_WHO, &usage)
         func duration(_ time: timeval) -> Duration {

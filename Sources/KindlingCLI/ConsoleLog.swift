@@ -18,10 +18,10 @@ enum ConsoleLog {
         }
 
         func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let worker = merged["worker.name"].map { "[\($0)] " } ?? ""
+            // Only the worker's name is shown: looked up, not merged into a new dictionary for every line.
+            let worker = (event.metadata?["worker.name"] ?? metadata["worker.name"]).map { "[\($0)] " } ?? ""
             let level = event.level >= .warning ? "\(event.level): " : ""
-            FileHandle.standardError.write(Data("\(worker)\(level)\(event.message)\n".utf8))
+            StandardErrorWriter.shared.write("\(worker)\(level)\(event.message)\n")
         }
     }
 }

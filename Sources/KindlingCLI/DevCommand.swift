@@ -50,6 +50,8 @@ struct DevCommand: AsyncParsableCommand {
     var kvPersist: String?
 
     func run() async throws {
+        // Log lines are written by a queue (StandardErrorWriter); what is queued leaves before the process does.
+        defer { StandardErrorWriter.shared.flush() }
         let (options, warnings) = try devConfiguration().options()
         for warning in warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) }
         let kindling: Kindling

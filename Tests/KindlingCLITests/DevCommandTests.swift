@@ -107,6 +107,33 @@ struct DevCommandTests {
         }
     }
 
+    @Test("every request's log line and console.log line reaches stderr, in order, by the time kindling dev stops")
+    func logLinesInOrder() async throws {
+        try await withTemporaryDirectory { root in
+            try Data("""
+                export default {
+                  fetch(request) {
+                    console.log("handling " + new URL(request.url).pathname);
+                    return new Response("ok");
+                  },
+                };
+                """.utf8).write(to: URL(fileURLWithPath: root + "/log.js"))
+            try Data("name = \"logger\"\nmain = \"log.js\"\n".utf8).write(to: URL(fileURLWithPath: root + "/wrangler.toml"))
+            let server = try DevServer.kindling(["-c", root + "/wrangler.toml"])
+            for index in 0..<40 { #expect(try await server.request("/r\(index)").text == "ok") }
+            // Stopped right after the last answer: lines still waiting to be written must come out first.
+            let log = server.stop(SIGTERM)
+            #expect(server.process.terminationStatus == 0)
+            let lines = log.split(separator: "\n").map(String.init)
+            var expected: [String] = []
+            for index in 0..<40 { expected += ["[logger] handling /r\(index)", "GET /r\(index) 200 OK ("] }
+            let found = lines.filter { $0.hasPrefix("[logger] handling /r") || $0.hasPrefix("GET /r") }
+            #expect(found.count == expected.count, "\(log)")
+            for (line, prefix) in zip(found, expected) { #expect(line.hasPrefix(prefix)) }
+            #expect(lines.last(where: { $0.hasPrefix("GET /r39 200 OK (") })?.hasSuffix(" ms)") == true)
+        }
+    }
+
     @Test("scheduled events run through Miniflare's and wrangler's trigger paths")
     func scheduledPaths() async throws {
         try await withTemporaryDirectory { root in
