@@ -4,8 +4,9 @@ import Logging
 
 /// Issue 4's figures: in-process `dispatchFetch` of a hello-world worker, the counter example's
 /// request (three service-binding calls and four KV operations), start-up of the two-worker
-/// example to its first answer, and `kindling dev`-style HTTP under wrk against the bare
-/// SwiftNIO baseline measured in the same run.
+/// example to its first answer, and HTTP under wrk against the bare SwiftNIO baseline measured in
+/// the same run: the `kindling` binary's `dev` command in its own process (the issue's figure), and
+/// the same worker served in process with the log off (what the library alone costs).
 enum DispatchBenchmarks {
     static let hello = "export default { fetch() { return new Response('Hello, world!'); } };"
 

@@ -229,7 +229,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     ///
     /// After JavaScript has just asked for an answer, the wait is longer (`answerSpinTime`): a local `fetch()`
     /// answers in 100–200 µs, and a thread that slept meanwhile is woken late on a busy machine — sequential
-    /// fetches went from 4.9k to 7.7k round trips/s. Once a call has been pending for a millisecond, the isolate
+    /// fetches went from 4.9k to 6.4k–7.3k round trips/s. Once a call has been pending for a millisecond, the isolate
     /// spins as briefly as usual, so a slow call costs at most one long spin.
     private func spinForWork() {
         let start = DispatchTime.now().uptimeNanoseconds
