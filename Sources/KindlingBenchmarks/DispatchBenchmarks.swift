@@ -138,21 +138,9 @@ enum DispatchBenchmarks {
             let port = Int(url.split(separator: ":").last ?? "")
         else { throw HTTPBenchmarks.BenchmarkFailure(message: "no URL in kindling dev's output: \(printed)") }
         let pid = process.processIdentifier
-        let ours = try HTTPBenchmarks.measure(wrk: wrk, port: port, duration: duration) { processCPUTime(of: pid) }
+        let ours = try HTTPBenchmarks.measure(wrk: wrk, port: port, duration: duration) { CPUTime.ofProcess(pid) }
         print(HTTPBenchmarks.line("kindling dev hello-world worker", ours))
         print(String(format: "kindling dev / bare SwiftNIO: %.1f %% of the rate (target >= 80 %%)", ours.rate / bare.rate * 100))
-    }
-
-    /// User plus system CPU time of process `pid`, from /proc (clock-tick resolution, 10 ms here).
-    static func processCPUTime(of pid: Int32) -> Duration {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let end = stat.lastIndex(of: ")")
-        else { return .zero }
-        // Fields after the command name: state is field 3, utime 14 and stime 15.
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return .zero }
-        let ticks = Int64(sysconf(Int32(_SC_CLK_TCK)))
-        return .milliseconds((user + system) * 1000 / max(ticks, 1))
     }
 
     static func counterOptions(persistence: KindlingOptions.Persistence) -> KindlingOptions {
@@ -209,7 +197,7 @@ enum DispatchBenchmarks {
     ) async throws -> (rate: Double, cpu: Double) {
         for _ in 0..<min(count / 10, 1000) { try await body() }
         let start = ContinuousClock.now
-        let cpuStart = RuntimeBenchmarks.processCPUTime()
+        let cpuStart = CPUTime.ofThisProcess()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<concurrency {
                 group.addTask {
@@ -218,7 +206,7 @@ enum DispatchBenchmarks {
             }
             try await group.waitForAll()
         }
-        let cpu = (RuntimeBenchmarks.processCPUTime() - cpuStart).seconds * 1e6 / Double(count)
+        let cpu = (CPUTime.ofThisProcess() - cpuStart).seconds * 1e6 / Double(count)
         return (Double(count) / (ContinuousClock.now - start).seconds, cpu)
     }
 }

@@ -60,7 +60,7 @@ enum HTTPBenchmarks {
     /// Runs a short warm-up, then the measured run.
     /// - Parameter cpuTime: the server's CPU time so far; this process's unless the server runs in another.
     static func measure(
-        wrk: String, port: Int, duration: String, cpuTime: () -> Duration = processCPUTime
+        wrk: String, port: Int, duration: String, cpuTime: () -> Duration = CPUTime.ofThisProcess
     ) throws -> Measurement {
         let url = "http://127.0.0.1:\(port)/"
         _ = try runWrk(wrk, ["-t2", "-c64", "-d1s", url])
@@ -74,22 +74,6 @@ enum HTTPBenchmarks {
             print("  wrk reported: \(errors.trimmingCharacters(in: .whitespaces))")
         }
         return Measurement(rate: rate, cpuPerRequest: cpu / requests)
-    }
-
-    #if os(Linux)
-    private static let RUSAGE_SELF_WHO = RUSAGE_SELF.rawValue
-    #else
-    private static let RUSAGE_SELF_WHO = RUSAGE_SELF
-    #endif
-
-    /// User plus system CPU time of this process so far.
-    static func processCPUTime() -> Duration {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF_WHO, &usage)
-        func duration(_ time: timeval) -> Duration {
-            .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec))
-        }
-        return duration(usage.ru_utime) + duration(usage.ru_stime)
     }
 
     /// The `N requests in …` count from wrk's summary.

@@ -29,6 +29,34 @@ enum Measure {
     }
 }
 
+/// CPU time (user plus system, every thread), which a loaded machine moves far less than wall time.
+enum CPUTime {
+    /// This process's CPU time so far.
+    static func ofThisProcess() -> Duration {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        let user = Duration.seconds(usage.ru_utime.tv_sec) + .microseconds(usage.ru_utime.tv_usec)
+        let system = Duration.seconds(usage.ru_stime.tv_sec) + .microseconds(usage.ru_stime.tv_usec)
+        return user + system
+    }
+
+    /// Process `pid`'s CPU time so far, from /proc (clock-tick resolution, 10 ms here); zero when unreadable.
+    static func ofProcess(_ pid: Int32) -> Duration {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return .zero }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return .zero }
+        let ticks = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        return .milliseconds((user + system) * 1000 / max(ticks, 1))
+    }
+}
+
 extension Duration {
     var seconds: Double {
         let (whole, fraction) = components

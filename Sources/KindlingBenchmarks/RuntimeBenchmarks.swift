@@ -83,7 +83,7 @@ enum RuntimeBenchmarks {
         var isolates: [WorkerIsolate] = []
         // CPU time of the whole process (JavaScriptCore's JIT and GC threads included): unlike wall time, it does
         // not grow when other processes crowd the machine.
-        let cpuStart = processCPUTime()
+        let cpuStart = CPUTime.ofThisProcess()
         for index in 0..<runs {
             let start = ContinuousClock.now
             let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "bench-\(index)"))
@@ -93,7 +93,7 @@ enum RuntimeBenchmarks {
             creates.append(created - start)
             isolates.append(isolate)
         }
-        let cpuPerIsolate = (processCPUTime() - cpuStart) / runs
+        let cpuPerIsolate = (CPUTime.ofThisProcess() - cpuStart) / runs
         let totals = zip(creates, loads).map { $0 + $1 }
         let kilobytes = bundle.script.utf8.count / 1024
         print("runtime: create isolate + load \(kilobytes) KB bundle: \(format(totals.reduce(.zero, +) / runs)) mean, \(format(totals.min() ?? .zero)) min per isolate; \(format(cpuPerIsolate)) process CPU time per isolate (target < 5 ms)")
@@ -119,7 +119,7 @@ enum RuntimeBenchmarks {
         var totals: [Duration] = []
         var fetches: [Duration] = []
         var isolates: [WorkerIsolate] = []
-        let cpuStart = processCPUTime()
+        let cpuStart = CPUTime.ofThisProcess()
         for index in 0..<runs {
             let start = ContinuousClock.now
             let isolate = try await WorkerIsolate(configuration: IsolateConfiguration(name: "first-\(index)"))
@@ -132,7 +132,7 @@ enum RuntimeBenchmarks {
             fetches.append(end - loaded)
             isolates.append(isolate)
         }
-        let cpuPerRun = (processCPUTime() - cpuStart) / runs
+        let cpuPerRun = (CPUTime.ofThisProcess() - cpuStart) / runs
         print("runtime: first request after start-up (hello-world module worker: create + load + first fetch answered): \(format(totals.reduce(.zero, +) / runs)) mean, \(format(totals.min() ?? .zero)) min; \(format(cpuPerRun)) process CPU time each; of which the first fetch: \(format(fetches.reduce(.zero, +) / runs)) mean, \(format(fetches.min() ?? .zero)) min")
         for isolate in isolates { await isolate.shutdown() }
     }
@@ -214,19 +214,6 @@ enum RuntimeBenchmarks {
         let crossThread = ContinuousClock.now - start
         print("runtime: the same from a task off the isolate's thread (two thread hops each): \(Int(Double(crossCount) / seconds(crossThread))) round trips/s")
         await isolate.shutdown()
-    }
-
-    /// User plus system CPU time of the process so far.
-    static func processCPUTime() -> Duration {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        let user = Duration.seconds(usage.ru_utime.tv_sec) + .microseconds(usage.ru_utime.tv_usec)
-        let system = Duration.seconds(usage.ru_stime.tv_sec) + .microseconds(usage.ru_stime.tv_usec)
-        return user + system
     }
 
     static func residentBytes() -> Int {

@@ -53,7 +53,7 @@ struct DevCommand: AsyncParsableCommand {
         // Log lines are written by a queue (StandardErrorWriter); what is queued leaves before the process does.
         defer { StandardErrorWriter.shared.flush() }
         let (options, warnings) = try devConfiguration().options()
-        for warning in warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) }
+        for warning in warnings { StandardErrorWriter.shared.write("Warning: \(warning)\n") }
         let kindling: Kindling
         do {
             kindling = try await Kindling(options, logger: ConsoleLog.logger())

@@ -25,7 +25,7 @@ import CJavaScriptCore
 package enum Prelude {
     struct Source: @unchecked Sendable {
         // Safety: `text` points at a buffer allocated once and never freed or written again, so it is immutable
-        // and valid for the life of the process; `string` and `urlString` are JSStringRefs, which are immutable and
+        // and valid for the life of the process; `urlString` is a JSStringRef, which is immutable and
         // thread-safe.
         let url: String
         let urlString: JSStringRef
