@@ -57,6 +57,12 @@ public actor HTTPServer {
         self.group = eventLoopGroup
     }
 
+    /// The event loops that serve the connections (each connection stays on one), for work that should run where
+    /// requests arrive: Kindling runs each worker's JavaScript on one of them.
+    public nonisolated var eventLoops: [any EventLoop] {
+        Array(self.group.makeIterator())
+    }
+
     /// The address the server listens on, once started (with the real port when the configuration said `0`).
     public var localAddress: SocketAddress? {
         if case .running(_, _, let address) = self.state { return address }

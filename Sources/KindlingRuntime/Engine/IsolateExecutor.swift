@@ -15,9 +15,15 @@ import Synchronization
 /// and, when it answers synchronously (KV reads and writes do), A's promise is settled before the call returns.
 /// JavaScriptCore allows this: a VM may be entered from any thread that holds its lock, and `JSLock` swaps the
 /// per-thread state (atom string table, stack limits) on entry.
+///
+/// The executor can also be *hosted* (``host(_:)``): its work then runs on a thread that something else owns — an
+/// HTTP server's event loop — in batches the host runs between its own tasks, and the own thread sleeps. A request
+/// that arrives on that loop then reaches JavaScript and answers with no thread switch at all (see
+/// ``ExecutorHost``).
 final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
-    // Safety: `pending`, `running`, `idle`, `processing` and `borrowed` are guarded by `condition`'s lock. `owner` is
-    // atomic; it names the thread allowed to run the executor's work at that moment.
+    // Safety: `pending`, `running`, `idle`, `processing`, `borrowed`, `host` and `hostScheduled` are guarded by
+    // `condition`'s lock. `owner` and `hostThread` are atomic; `owner` names the thread allowed to run the executor's
+    // work at that moment.
 
     private enum Work {
         case job(UnownedJob)
@@ -49,6 +55,14 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     private static let recentAnswerRequest: UInt64 = 1_000_000
     /// When JavaScript last left a host promise pending, in `DispatchTime` nanoseconds; 0 for never.
     private let lastAnswerRequest = Atomic<UInt64>(0)
+    /// Where the work runs while the executor is hosted; nil when its own thread runs it.
+    private var host: ExecutorHost?
+    /// Whether a batch has been handed to the host and has not started yet (one at a time).
+    private var hostScheduled = false
+    /// The thread the host ran its last batch on (0 before the first): work submitted from it may run at once.
+    private let hostThread = Atomic<UInt>(0)
+    /// How many batches one hosted run takes before it hands the thread back to the host's other work.
+    private static let hostedBatchesPerRun = 4
     /// How long the thread sleeps without work before it hands back its allocator caches (``AllocatorCaches``): an
     /// isolate that gets requests more often than this never pays for that, or for filling the caches again.
     private static let idleTimeBeforeRelease: TimeInterval = 0.010
@@ -108,14 +122,17 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     /// Runs `body` at once on the calling thread, as this executor's thread, when this executor is idle (nothing
     /// running, nothing queued) and the caller may run JavaScript; otherwise queues it like ``execute(_:)``.
     ///
-    /// Isolate threads may always borrow. Other threads only when the caller says so (`fromAnyThread`): a Swift
-    /// task that awaits the answer anyway (``WorkerIsolate/fetch(_:export:inline:completion:)``) — never an event
-    /// loop, whose other connections would wait. While it borrows, the thread counts as an isolate thread, so the
-    /// service calls the work makes to other idle isolates run inline too. Work queued for this executor while it
-    /// is borrowed waits for the borrower to finish, so order is kept.
+    /// Isolate threads may always borrow, and so may the thread of the executor's host, which would run the work
+    /// anyway. Other threads only when the caller says so (`fromAnyThread`): a Swift task that awaits the answer
+    /// anyway (``WorkerIsolate/fetch(_:export:inline:completion:)``) — never another event loop, whose connections
+    /// would wait. While it borrows, the thread counts as an isolate thread, so the service calls the work makes to
+    /// other idle isolates run inline too. Work queued for this executor while it is borrowed waits for the
+    /// borrower to finish, so order is kept.
     func executeInline(fromAnyThread: Bool = false, _ body: @escaping @Sendable () -> Void) {
         let onIsolateThread = Self.onIsolateThread
-        guard onIsolateThread || fromAnyThread else { return execute(body) }
+        guard onIsolateThread || fromAnyThread || hostThread.load(ordering: .relaxed) == UInt(pthread_self()) else {
+            return execute(body)
+        }
         condition.lock()
         // Not before the thread has started: it takes ownership when it does.
         guard running, started, !processing, !borrowed, pending.isEmpty else {
@@ -131,9 +148,11 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         condition.lock()
         owner.store(threadID, ordering: .relaxed)
         borrowed = false
-        // Work queued meanwhile found the executor busy and did not wake the thread.
-        if idle && (!pending.isEmpty || !running) { condition.signal() }
+        // Work queued meanwhile found the executor busy and did not wake the thread (or call the host).
+        let hostRun = scheduleHostRunIfNeeded()
+        if host == nil && idle && (!pending.isEmpty || !running) { condition.signal() }
         condition.unlock()
+        hostRun?()
     }
 
     /// Asks the thread to end once it has run the work already enqueued, without waiting for it.
@@ -153,8 +172,10 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         }
         pending.append(work)
         hasWork.store(true, ordering: .releasing)
-        if idle { condition.signal() }
+        let hostRun = scheduleHostRunIfNeeded()
+        if host == nil && idle { condition.signal() }
         condition.unlock()
+        hostRun?()
         return true
     }
 
@@ -176,7 +197,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         // Whether the thread has handed back its allocator caches since it last ran work.
         var cachesReleased = true
         while true {
-            while (pending.isEmpty || borrowed) && (running || borrowed) {
+            while mustWait() {
                 idle = true
                 if cachesReleased {
                     condition.wait()
@@ -189,22 +210,23 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
                 }
                 idle = false
             }
-            if pending.isEmpty && !running { break }
+            // Stopped while hosted: the host runs what is still queued (the context's release among it).
+            if (pending.isEmpty || host != nil) && !running { break }
             swap(&batch, &pending)
             cachesReleased = false
             hasWork.store(false, ordering: .relaxed)
             processing = true
             condition.unlock()
-            for work in batch {
-                switch work {
-                case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
-                case .closure(let body): body()
-                }
-            }
+            for work in batch { run(work) }
             batch.removeAll(keepingCapacity: true)
             condition.lock()
             processing = false
-            if pending.isEmpty && running && !borrowed {
+            if let hostRun = scheduleHostRunIfNeeded() {
+                // Hosted during the batch: the rest goes to the host.
+                condition.unlock()
+                hostRun()
+                condition.lock()
+            } else if pending.isEmpty && running && !borrowed && host == nil {
                 condition.unlock()
                 spinForWork()
                 condition.lock()
@@ -213,6 +235,75 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// With the lock held: whether the own thread has nothing to run now. While hosted, it waits until the executor
+    /// is handed back or stopped; otherwise until work comes that nobody else is running, or the stop.
+    private func mustWait() -> Bool {
+        if host != nil { return running }
+        return (pending.isEmpty || borrowed || processing) && (running || borrowed || processing)
+    }
+
+    /// Hands the executor's work to `host` (or, for nil, back to the own thread) from now on. Work already queued
+    /// goes along; a batch running on the old one finishes first.
+    func host(_ newHost: ExecutorHost?) {
+        condition.lock()
+        host = newHost
+        if newHost == nil { hostThread.store(0, ordering: .relaxed) }
+        let hostRun = scheduleHostRunIfNeeded()
+        if host == nil && idle && !pending.isEmpty { condition.signal() }
+        condition.unlock()
+        hostRun?()
+    }
+
+    /// With the lock held: when the executor is hosted, has work and nobody runs it or is about to, marks a run as
+    /// scheduled and returns what hands it to the host — to be called once the lock is released.
+    private func scheduleHostRunIfNeeded() -> (() -> Void)? {
+        guard let host, !hostScheduled, !processing, !borrowed, !pending.isEmpty else { return nil }
+        hostScheduled = true
+        return { host.run { self.runHosted() } }
+    }
+
+    /// A hosted run, on the host's thread: the queued work, and what it queues meanwhile, for a few batches; then
+    /// the host gets its thread back, and another run is scheduled if work is left.
+    private func runHosted() {
+        let thread = UInt(pthread_self())
+        condition.lock()
+        hostScheduled = false
+        // Handed back to the own thread (or borrowed) since the run was scheduled: the own thread has the work.
+        guard host != nil, !processing, !borrowed, !pending.isEmpty else {
+            if idle && !pending.isEmpty && host == nil { condition.signal() }
+            condition.unlock()
+            return
+        }
+        hostThread.store(thread, ordering: .relaxed)
+        processing = true
+        owner.store(thread, ordering: .relaxed)
+        Self.markIsolateThread(true)
+        var batch: [Work] = []
+        for _ in 0..<Self.hostedBatchesPerRun where !pending.isEmpty {
+            swap(&batch, &pending)
+            hasWork.store(false, ordering: .relaxed)
+            condition.unlock()
+            for work in batch { run(work) }
+            batch.removeAll(keepingCapacity: true)
+            condition.lock()
+        }
+        Self.markIsolateThread(false)
+        owner.store(threadID, ordering: .relaxed)
+        processing = false
+        let hostRun = scheduleHostRunIfNeeded()
+        // Handed back meanwhile: the own thread takes what is left.
+        if hostRun == nil && host == nil && idle && (!pending.isEmpty || !running) { condition.signal() }
+        condition.unlock()
+        hostRun?()
+    }
+
+    private func run(_ work: Work) {
+        switch work {
+        case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
+        case .closure(let body): body()
+        }
     }
 
     /// Records that JavaScript on this executor is waiting for an answer from another thread (a host promise left
@@ -239,6 +330,23 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         while !hasWork.load(ordering: .acquiring) && DispatchTime.now().uptimeNanoseconds < deadline {
             sched_yield()
         }
+    }
+}
+
+/// A thread owned by something else that can run an isolate's work: an event loop of the HTTP server.
+///
+/// `run` must call its closure soon, on the same thread every time, one call at a time, and never from inside
+/// `run` itself (the executor's lock is not held then, but the caller may be in the middle of other work).
+/// JavaScript then runs on that thread for as long as the handler takes: a CPU-bound handler stalls the thread's
+/// other tasks — on an event loop, its other connections — as it does in workerd, where a worker runs on the
+/// thread that serves its requests.
+public struct ExecutorHost: Sendable {
+    /// Schedules a closure on the host's thread.
+    public let run: @Sendable (@escaping @Sendable () -> Void) -> Void
+
+    /// - Parameter run: Schedules a closure on the host's thread (`eventLoop.execute`).
+    public init(_ run: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) {
+        self.run = run
     }
 }
 

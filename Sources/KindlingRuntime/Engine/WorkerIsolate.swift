@@ -26,6 +26,13 @@ public actor WorkerIsolate {
         executor.asUnownedSerialExecutor()
     }
 
+    /// Runs the isolate's work on `host`'s thread from now on (an HTTP server's event loop), or, for nil, on its own
+    /// thread again. Requests that arrive on that event loop then reach JavaScript and answer without a thread
+    /// switch; the price is that a handler busy computing holds up the loop's other connections, as in workerd.
+    public nonisolated func run(on host: ExecutorHost?) {
+        executor.host(host)
+    }
+
     /// Starts the isolate's thread, creates its context and loads the Web APIs.
     /// - Throws: ``ScriptError`` if the prelude fails to load (a bug in Kindling).
     public init(configuration: IsolateConfiguration) async throws {
