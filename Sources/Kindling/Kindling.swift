@@ -95,7 +95,7 @@ public final class Kindling: Sendable {
                 let address = try await server.start()
                 // Each worker's JavaScript runs on one of the server's event loops (spread over them): a request that
                 // arrives on that loop is answered with no thread switch. Under wrk, kindling dev served ~8 % more
-                // requests per second than with the isolates on threads of their own, at ~10 % less CPU a request.
+                // requests per second than with the isolates on threads of their own, at ~6 % less CPU a request.
                 let loops = server.eventLoops
                 for (index, worker) in started.enumerated() {
                     let loop = loops[index % loops.count]

@@ -95,7 +95,8 @@ extension WorkerIsolate {
     /// - Parameter inline: Whether any calling thread may run the handler itself when the isolate is
     ///   idle, not only an isolate's thread. For a Swift task that awaits the answer anyway (it saves
     ///   both thread switches of the round trip); never for an event loop, whose other connections
-    ///   would wait while the handler runs.
+    ///   would wait while the handler runs. (The event loop that hosts the isolate, ``run(on:)``,
+    ///   runs an idle isolate's handler itself either way: its JavaScript runs there anyway.)
     public nonisolated func fetch(
         _ request: WorkerRequest, export name: String = "default", inline: Bool = false,
         completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
