@@ -48,6 +48,28 @@ struct FetchDispatchTests {
         }
     }
 
+    @Test("Swift reads every response header in the order it was set: empty values, repeated Set-Cookie, non-ASCII values")
+    func responseHeaders() async throws {
+        let worker = #"""
+            export default {
+              fetch() {
+                const headers = new Headers([["X-Empty", ""], ["Set-Cookie", "a=1"], ["x-wide", "caf\u00e9"]]);
+                headers.append("Set-Cookie", "b=2");
+                headers.set("X-Last", "end");
+                return new Response("ok", { headers });
+              }
+            };
+            """#
+        try await withWorker(["index.js": worker]) { isolate, _ async throws in
+            let response = try await isolate.fetch(WorkerRequest(url: "http://x/"))
+            let pairs = response.headers.map { "\($0.name)=\($0.value)" }
+            #expect(pairs == [
+                "x-empty=", "set-cookie=a=1", "x-wide=caf\u{e9}", "set-cookie=b=2", "x-last=end",
+                "content-type=text/plain;charset=UTF-8",
+            ])
+        }
+    }
+
     @Test("binary, empty and streamed response bodies come back as bytes")
     func responseBodies() async throws {
         let worker = """
