@@ -10,7 +10,8 @@ import Foundation
 /// two threads — libdispatch's timer manager and a worker — at 5 % of the server's CPU under load.)
 /// ``flush()`` runs before the process exits.
 final class StandardErrorWriter: @unchecked Sendable {
-    // Safety: `pending`, `writerSleeps` and `started` are guarded by `condition`'s lock; `output` by `writeLock`.
+    // Safety: `pending`, `writerSleeps` and `started` are guarded by `condition`'s lock; writing to the descriptor by
+    // `writeLock`.
 
     static let shared = StandardErrorWriter(fileDescriptor: 2)
 
