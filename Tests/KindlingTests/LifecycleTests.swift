@@ -6,10 +6,13 @@ import Testing
 /// The instance's lifecycle as a user sees it: waitUntil work, dispose, routing by URL.
 @Suite("Kindling lifecycle and routing", .timeLimit(.minutes(2)))
 struct LifecycleTests {
-    @Test("ctx.waitUntil work finishes after the response and is awaited by dispose()")
-    func waitUntil() async throws {
+    /// Served over HTTP, the isolate runs on an event loop until dispose() hands it back to its own thread, with
+    /// the waitUntil timer still pending.
+    @Test("ctx.waitUntil work finishes after the response and is awaited by dispose()", arguments: [false, true])
+    func waitUntil(overHTTP: Bool) async throws {
         try await withTemporaryDirectory { root in
             let kindling = try await Kindling(KindlingOptions(
+                port: overHTTP ? 0 : nil,
                 persistence: .directory(root),
                 workers: [
                     WorkerOptions(
@@ -32,7 +35,11 @@ struct LifecycleTests {
                 ]
             ))
             // The response comes before the waitUntil work has written anything.
-            #expect(try await kindling.dispatchFetch("http://localhost/").text() == "null")
+            if overHTTP {
+                #expect(try await StreamingHTTPClient.text(of: "/", at: try #require(kindling.url)) == "null")
+            } else {
+                #expect(try await kindling.dispatchFetch("http://localhost/").text() == "null")
+            }
             await kindling.dispose()
             let rows = try SQLiteFile(path: root + "/kindling.sqlite").rows("SELECT key, CAST(value AS TEXT) FROM kv_state")
             #expect(rows == [["later", "done"]])
