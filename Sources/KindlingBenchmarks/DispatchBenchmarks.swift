@@ -147,9 +147,7 @@ enum DispatchBenchmarks {
         var bareTotal = 0.0
         var oursTotal = 0.0
         for _ in 0..<2 {
-            let server = try await BareNIOHelloServer.start()
-            let baseline = try HTTPBenchmarks.measure(wrk: wrk, port: server.port, duration: duration)
-            try await server.stop()
+            let baseline = try await HTTPBenchmarks.measureBare(wrk: wrk, duration: duration)
             let ours = try HTTPBenchmarks.measure(wrk: wrk, port: port, duration: duration) { CPUTime.ofProcess(pid) }
             print(HTTPBenchmarks.line("bare SwiftNIO hello world", baseline))
             print(HTTPBenchmarks.line("kindling dev hello-world worker", ours))

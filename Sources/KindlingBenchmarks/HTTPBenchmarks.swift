@@ -21,9 +21,7 @@ enum HTTPBenchmarks {
         }
         let duration = ProcessInfo.processInfo.environment["KINDLING_BENCH_WRK_DURATION"] ?? "10s"
 
-        let bare = try await BareNIOHelloServer.start()
-        let baseline = try measure(wrk: wrk, port: bare.port, duration: duration)
-        try await bare.stop()
+        let baseline = try await measureBare(wrk: wrk, duration: duration)
         print(line("bare SwiftNIO hello world", baseline))
 
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), responder: HTTPBenchmarkHelloResponder())
@@ -39,6 +37,14 @@ enum HTTPBenchmarks {
                 + String(format: "%10.1f %% of the rate, %.1f %% by CPU per request   (target ≥ 80 %%)", ratio, cpuRatio)
         )
         return baseline
+    }
+
+    /// Starts the bare SwiftNIO hello-world server, measures it under wrk and stops it.
+    static func measureBare(wrk: String, duration: String) async throws -> Measurement {
+        let bare = try await BareNIOHelloServer.start()
+        let measurement = try measure(wrk: wrk, port: bare.port, duration: duration)
+        try await bare.stop()
+        return measurement
     }
 
     static func line(_ label: String, _ measurement: Measurement) -> String {

@@ -104,12 +104,14 @@ private final class TestHost: @unchecked Sendable {
     }
 
     var executorHost: ExecutorHost {
-        ExecutorHost { [self] body in
-            condition.lock()
-            queue.append(body)
-            condition.signal()
-            condition.unlock()
-        }
+        ExecutorHost { [self] body in enqueue(body) }
+    }
+
+    func enqueue(_ body: @escaping @Sendable () -> Void) {
+        condition.lock()
+        queue.append(body)
+        condition.signal()
+        condition.unlock()
     }
 
     /// The calling thread's identity.
@@ -118,7 +120,7 @@ private final class TestHost: @unchecked Sendable {
     /// Runs `body` on the host and returns its value.
     func runs<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            executorHost.run { continuation.resume(returning: body()) }
+            enqueue { continuation.resume(returning: body()) }
         }
     }
 

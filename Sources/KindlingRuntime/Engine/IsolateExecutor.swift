@@ -34,10 +34,9 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     private var pending: [Work] = []
     private var running = true
     private var started = false
-    private var finished = false
     /// Whether the thread sleeps on `condition`; only then does `submit` need to wake it (a syscall).
     private var idle = false
-    /// Whether the own thread is running a batch of work.
+    /// Whether a batch of work is running: on the own thread, or in a hosted run.
     private var processing = false
     /// Whether another thread is running work in the executor's place (``executeInline(_:)``).
     private var borrowed = false
@@ -149,10 +148,9 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         owner.store(threadID, ordering: .relaxed)
         borrowed = false
         // Work queued meanwhile found the executor busy and did not wake the thread (or call the host).
-        let hostRun = scheduleHostRunIfNeeded()
-        if host == nil && idle && (!pending.isEmpty || !running) { condition.signal() }
+        let host = handOffLocked()
         condition.unlock()
-        hostRun?()
+        host?.run { self.runHosted() }
     }
 
     /// Asks the thread to end once it has run the work already enqueued, without waiting for it.
@@ -172,10 +170,9 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         }
         pending.append(work)
         hasWork.store(true, ordering: .releasing)
-        let hostRun = scheduleHostRunIfNeeded()
-        if host == nil && idle { condition.signal() }
+        let host = handOffLocked()
         condition.unlock()
-        hostRun?()
+        host?.run { self.runHosted() }
         return true
     }
 
@@ -221,10 +218,10 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
             batch.removeAll(keepingCapacity: true)
             condition.lock()
             processing = false
-            if let hostRun = scheduleHostRunIfNeeded() {
+            if let host = handOffLocked() {
                 // Hosted during the batch: the rest goes to the host.
                 condition.unlock()
-                hostRun()
+                host.run { self.runHosted() }
                 condition.lock()
             } else if pending.isEmpty && running && !borrowed && host == nil {
                 condition.unlock()
@@ -232,8 +229,6 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
                 condition.lock()
             }
         }
-        finished = true
-        condition.broadcast()
         condition.unlock()
     }
 
@@ -250,18 +245,23 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         condition.lock()
         host = newHost
         if newHost == nil { hostThread.store(0, ordering: .relaxed) }
-        let hostRun = scheduleHostRunIfNeeded()
-        if host == nil && idle && !pending.isEmpty { condition.signal() }
+        let host = handOffLocked()
         condition.unlock()
-        hostRun?()
+        host?.run { self.runHosted() }
     }
 
-    /// With the lock held: when the executor is hosted, has work and nobody runs it or is about to, marks a run as
-    /// scheduled and returns what hands it to the host — to be called once the lock is released.
-    private func scheduleHostRunIfNeeded() -> (() -> Void)? {
-        guard let host, !hostScheduled, !processing, !borrowed, !pending.isEmpty else { return nil }
+    /// With the lock held, after the work or its runner changed: gets queued work run by whoever runs it now. When
+    /// hosted, with work that nobody runs or is about to, marks a hosted run as scheduled and returns the host, to be
+    /// given `runHosted` once the lock is released; otherwise wakes the own thread if it sleeps and has something to
+    /// do (work, or the stop).
+    private func handOffLocked() -> ExecutorHost? {
+        guard let host else {
+            if idle && (!pending.isEmpty || !running) { condition.signal() }
+            return nil
+        }
+        guard !hostScheduled, !processing, !borrowed, !pending.isEmpty else { return nil }
         hostScheduled = true
-        return { host.run { self.runHosted() } }
+        return host
     }
 
     /// A hosted run, on the host's thread: the queued work, and what it queues meanwhile, for a few batches; then
@@ -270,9 +270,10 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         let thread = UInt(pthread_self())
         condition.lock()
         hostScheduled = false
-        // Handed back to the own thread (or borrowed) since the run was scheduled: the own thread has the work.
+        // Handed back to the own thread (which then has the work), or run by someone else meanwhile (who hands it
+        // on when done).
         guard host != nil, !processing, !borrowed, !pending.isEmpty else {
-            if idle && !pending.isEmpty && host == nil { condition.signal() }
+            _ = handOffLocked()
             condition.unlock()
             return
         }
@@ -292,11 +293,10 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         Self.markIsolateThread(false)
         owner.store(threadID, ordering: .relaxed)
         processing = false
-        let hostRun = scheduleHostRunIfNeeded()
-        // Handed back meanwhile: the own thread takes what is left.
-        if hostRun == nil && host == nil && idle && (!pending.isEmpty || !running) { condition.signal() }
+        // Work left for another run, or (handed back meanwhile) for the own thread.
+        let host = handOffLocked()
         condition.unlock()
-        hostRun?()
+        host?.run { self.runHosted() }
     }
 
     private func run(_ work: Work) {
@@ -335,14 +335,15 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
 
 /// A thread owned by something else that can run an isolate's work: an event loop of the HTTP server.
 ///
-/// `run` must call its closure soon, on the same thread every time, one call at a time, and never from inside
-/// `run` itself (the executor's lock is not held then, but the caller may be in the middle of other work).
+/// `run` must call its closure soon, on the same thread every time, one call at a time, and never synchronously
+/// inside `run`: the caller may be in the middle of work of its own (ending a batch, or another isolate's
+/// JavaScript submitting work).
 /// JavaScript then runs on that thread for as long as the handler takes: a CPU-bound handler stalls the thread's
 /// other tasks — on an event loop, its other connections — as it does in workerd, where a worker runs on the
 /// thread that serves its requests.
 public struct ExecutorHost: Sendable {
     /// Schedules a closure on the host's thread.
-    public let run: @Sendable (@escaping @Sendable () -> Void) -> Void
+    let run: @Sendable (@escaping @Sendable () -> Void) -> Void
 
     /// - Parameter run: Schedules a closure on the host's thread (`eventLoop.execute`).
     public init(_ run: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) {
