@@ -40,6 +40,15 @@ void JSSynchronousGarbageCollectForDebugging(JSContextRef ctx);
 /// take effect only when set before the first virtual machine is created.
 int jsc_options_set_boolean(const char *option, int value);
 
+// The VM lock, held by Kindling for a whole job instead of taken and dropped by every API call (see
+// IsolateExecutor.run). JSC::JSLockHolder is one pointer (a RefPtr<VM>); a context group *is* the VM (WebKit's
+// APICast.h converts one to the other with a cast). These are the C++ constructor, destructor and VM member function,
+// exported by the library under their mangled names.
+void kindling_vm_lock(void **holder, JSContextGroupRef vm) __asm__("_ZN3JSC12JSLockHolderC1EPNS_2VME");
+void kindling_vm_unlock(void **holder) __asm__("_ZN3JSC12JSLockHolderD1Ev");
+/// Runs the VM's queued microtasks (promise reactions), as JavaScriptCore does when its lock's last holder lets go.
+void kindling_vm_drain_microtasks(JSContextGroupRef vm) __asm__("_ZN3JSC2VM15drainMicrotasksEv");
+
 #include <pthread.h>
 #ifdef __linux__
 // glibc declares this only under _GNU_SOURCE; the redeclaration matches its prototype.

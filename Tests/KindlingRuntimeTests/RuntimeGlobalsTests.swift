@@ -152,6 +152,27 @@ struct RuntimeGlobalsTests {
         }
     }
 
+    @Test("a timer's promise reactions run before the next timer that is due at the same moment")
+    func microtasksBetweenTimers() async throws {
+        try await withIsolate { isolate async throws in
+            // Both timers are due together and fire in one go from Swift: each callback is its own entry into
+            // JavaScript, with a microtask checkpoint after it, as in a browser or workerd.
+            let result = try await isolate.evaluate(
+                """
+                new Promise((resolve) => {
+                  const order = [];
+                  setTimeout(() => {
+                    order.push("first");
+                    Promise.resolve().then(() => order.push("first's reaction"));
+                    queueMicrotask(() => order.push("first's microtask"));
+                  }, 0);
+                  setTimeout(() => { order.push("second"); resolve(order); }, 0);
+                })
+                """)
+            #expect(result == #"["first","first's reaction","first's microtask","second"]"#)
+        }
+    }
+
     @Test("console methods log to the host logger at their level, tagged with the worker's name")
     func console() async throws {
         let log = CapturedLog()

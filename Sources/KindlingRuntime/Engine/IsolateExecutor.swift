@@ -44,6 +44,11 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     private let owner = Atomic<UInt>(0)
     /// The executor's own thread.
     private var threadID: UInt = 0
+    /// The isolate's VM (its context group), whose lock each job holds throughout (see `withVMLock`): set once the
+    /// context is made, cleared when it closes. Only the thread running the executor's work touches it.
+    var vm: JSContextGroupRef?
+    /// Whether the running job holds `vm`'s lock.
+    private(set) var holdsVMLock = false
     /// Whether `pending` holds work: written under the lock, read without it while the thread spins.
     private let hasWork = Atomic<Bool>(false)
     /// How long the thread looks for more work before it sleeps (see `spinForWork`).
@@ -142,7 +147,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         owner.store(UInt(pthread_self()), ordering: .relaxed)
         condition.unlock()
         if !onIsolateThread { Self.markIsolateThread(true) }
-        body()
+        withVMLock(body)
         if !onIsolateThread { Self.markIsolateThread(false) }
         condition.lock()
         owner.store(threadID, ordering: .relaxed)
@@ -300,10 +305,31 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     }
 
     private func run(_ work: Work) {
-        switch work {
-        case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
-        case .closure(let body): body()
+        withVMLock {
+            switch work {
+            case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
+            case .closure(let body): body()
+            }
         }
+    }
+
+    /// Runs `body` holding the lock of the isolate's VM, once it has one.
+    ///
+    /// Every JavaScriptCore API call takes the VM's lock; when it is the outermost holder, taking it resets per-entry
+    /// state (stack limits, the thread's string table, and on Linux the date cache) and letting go of it drains the
+    /// microtask queue. A job makes many calls outside JavaScript (it builds a request's strings, reads the response,
+    /// protects and unprotects values), and each of them paid for that: a few microseconds a request, and far more
+    /// for one that crosses several workers. Held here, the lock makes them nested calls that only count; the
+    /// context drains microtasks itself after each outermost call into JavaScript (``ScriptContext/call``), when
+    /// JavaScriptCore would have.
+    private func withVMLock(_ body: () -> Void) {
+        guard let vm, !holdsVMLock else { return body() }
+        var holder: UnsafeMutableRawPointer?
+        kindling_vm_lock(&holder, vm)
+        holdsVMLock = true
+        body()
+        holdsVMLock = false
+        kindling_vm_unlock(&holder)
     }
 
     /// Records that JavaScript on this executor is waiting for an answer from another thread (a host promise left

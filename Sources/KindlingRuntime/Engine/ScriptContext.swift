@@ -106,6 +106,7 @@ final class ScriptContext {
         if let outbound = configuration.outbound { try installOutbound(outbound) }
         // The prelude starts with an empty `env`.
         if !configuration.environment.isEmpty { try setEnvironment(configuration.environment) }
+        executor.vm = group
     }
 
     /// Evaluates a classic script in the global scope.
@@ -122,6 +123,7 @@ final class ScriptContext {
         defer { clock.exit() }
         var exception: JSValueRef?
         let result = JSStrings.with(url) { urlRef in JSEvaluateScript(global, source, nil, urlRef, 1, &exception) }
+        drainMicrotasksAfterEntry()
         return try finishEntry(result, exception)
     }
 
@@ -136,6 +138,7 @@ final class ScriptContext {
         let result = arguments.withUnsafeBufferPointer {
             JSObjectCallAsFunction(global, function, this, $0.count, $0.baseAddress, &exception)
         }
+        drainMicrotasksAfterEntry()
         return try finishEntry(result, exception)
     }
 
@@ -260,7 +263,16 @@ final class ScriptContext {
         if let promiseConstructor { JSValueUnprotect(global, promiseConstructor) }
         if configuration.cpuTimeLimit != nil { watchdog.uninstall(from: group) }
         JSGlobalContextRelease(global)
+        // Later jobs must not lock a VM that is gone; a job holding its lock now keeps it alive until it lets go.
+        executor.vm = nil
         JSContextGroupRelease(group)
+    }
+
+    /// After the outermost call into JavaScript, runs the promise reactions it queued, as JavaScriptCore does when
+    /// the call lets go of the VM's lock — which it does not when the running job holds that lock
+    /// (``IsolateExecutor/withVMLock``).
+    private func drainMicrotasksAfterEntry() {
+        if clock.isOutermost && executor.holdsVMLock { kindling_vm_drain_microtasks(group) }
     }
 
     /// Turns the outcome of an entry into JavaScript into a value or a ``ScriptError``.

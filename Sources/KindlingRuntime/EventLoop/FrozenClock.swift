@@ -43,6 +43,9 @@ final class FrozenClock {
         depth -= 1
     }
 
+    /// Whether the current entry is the outermost one (not a call from a host function back into JavaScript).
+    var isOutermost: Bool { depth == 1 }
+
     /// A `Float64Array` of one element over the cell, for the prelude.
     func makeTypedArray(in context: JSContextRef) -> JSObjectRef? {
         JSObjectMakeTypedArrayWithBytesNoCopy(
