@@ -20,7 +20,7 @@
 //   internal.outbound = { fetch(method, url, headers, body, id) → Promise<answer>, cancel(id) }
 //       set by Swift when the isolate has an OutboundFetcher (ScriptContext+Outbound.swift)
 //   internal.fetchVia(host, input, init, network) → Promise<Response>
-//       host.fetch(method, url, [[name, value]], body | undefined, id)
+//       host.fetch(method, url, [[name, value]] | null (no headers), body | undefined, id)
 //           → Promise<[status, statusText, headers, normalized, body: Uint8Array | ReadableStream]>
 //           request body as internal.hostBody gives it: a string, bytes or a stream handle; the answer is
 //           an array (cheaper to make from Swift than an object); its headers are [[name, value]] pairs,
@@ -91,7 +91,8 @@
   // response comes.
   function exchange(host, signal, method, url, headers, body) {
     const id = nextExchange++;
-    const answer = host.fetch(method, url, headers, body, id);
+    // No headers cross as null: an empty array would still cost the host a handful of calls to read.
+    const answer = host.fetch(method, url, headers.length === 0 ? null : headers, body, id);
     if (signal === null) return answer;
     return new Promise((resolve, reject) => {
       // An internal abort step (1b-abort.js), so it runs before the signal's event listeners and unseen by them.

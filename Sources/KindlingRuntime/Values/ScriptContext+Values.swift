@@ -14,11 +14,11 @@ extension ScriptContext {
         default: return .undefined
         }
         guard depth < 64, let object = JSValueToObject(global, value, nil) else { return .undefined }
-        if let bytes = bytes(of: value) { return .bytes(bytes) }
-        if let stream: BodyStream = NativeHandles.objectIfHandle(global, value) { return .stream(stream) }
-        if JSObjectIsFunction(global, object) { return .undefined }
+        // Arrays first: the commonest objects host functions get (header lists), and never bytes, handles or
+        // functions, so they skip those checks — each is an API call.
         if JSValueIsArray(global, value) {
-            let length = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
+            let length = JSObjectGetProperty(global, object, Self.lengthName, nil)
+                .flatMap { Properties.intIfNumber(global, $0) } ?? 0
             return .array(
                 (0..<length).map { index in
                     JSObjectGetPropertyAtIndex(global, object, UInt32(index), nil).map {
@@ -26,6 +26,9 @@ extension ScriptContext {
                     } ?? .undefined
                 })
         }
+        if let bytes = bytes(of: value) { return .bytes(bytes) }
+        if let stream: BodyStream = NativeHandles.objectIfHandle(global, value) { return .stream(stream) }
+        if JSObjectIsFunction(global, object) { return .undefined }
         if JSValueIsDate(global, value) {
             return .string(Properties.string(global, value))
         }
@@ -39,6 +42,10 @@ extension ScriptContext {
         }
         return .object(members)
     }
+
+    /// `"length"`, made once for every context: a property name made and released for each array read was two
+    /// more API calls (and an allocation) per array.
+    nonisolated(unsafe) static let lengthName: JSStringRef = JSStringCreateWithUTF8CString("length")
 
     /// Makes a JS value from a ``HostValue``; bytes become a `Uint8Array`.
     func jsValue(_ value: HostValue) -> JSValueRef? {

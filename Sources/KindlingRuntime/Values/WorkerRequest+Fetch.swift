@@ -1,7 +1,7 @@
 /// How the prelude's `fetch` (`1c-fetch.js`, `internal.fetchVia`) hands a request to a host function and reads the
 /// response back; shared by the global `fetch()` and service bindings (KindlingBindings' `fetcher.js`).
 extension WorkerRequest {
-    /// The request from the host function's arguments `(method, url, [[name, value]], body?, id)`; the body is a
+    /// The request from the host function's arguments `(method, url, [[name, value]] or null, body?, id)`; the body is a
     /// string, bytes, or a stream handle (`internal.hostBody`).
     public init(fetchArguments arguments: [HostValue]) {
         var headers: [Header] = []
