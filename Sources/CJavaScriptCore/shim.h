@@ -41,7 +41,7 @@ void JSSynchronousGarbageCollectForDebugging(JSContextRef ctx);
 int jsc_options_set_boolean(const char *option, int value);
 
 // The VM lock, held by Kindling for a whole job instead of taken and dropped by every API call (see
-// IsolateExecutor.run). JSC::JSLockHolder is one pointer (a RefPtr<VM>); a context group *is* the VM (WebKit's
+// IsolateExecutor.withVMLock). JSC::JSLockHolder is one pointer (a RefPtr<VM>); a context group *is* the VM (WebKit's
 // APICast.h converts one to the other with a cast). These are the C++ constructor, destructor and VM member function,
 // exported by the library under their mangled names.
 void kindling_vm_lock(void **holder, JSContextGroupRef vm) __asm__("_ZN3JSC12JSLockHolderC1EPNS_2VME");
