@@ -1,8 +1,8 @@
 /// How the prelude's `fetch` (`1c-fetch.js`, `internal.fetchVia`) hands a request to a host function and reads the
 /// response back; shared by the global `fetch()` and service bindings (KindlingBindings' `fetcher.js`).
 extension WorkerRequest {
-    /// The request from the host function's arguments `(method, url, [[name, value]] or null, body?, id)`; the body is a
-    /// string, bytes, or a stream handle (`internal.hostBody`).
+    /// The request from the host function's arguments `(method, url, [[name, value]] or null, body?, id)`; the body
+    /// is a string, bytes, or a stream handle (`internal.hostBody`).
     public init(fetchArguments arguments: [HostValue]) {
         var headers: [Header] = []
         if arguments.count > 2, case .array(let pairs) = arguments[2] {
