@@ -89,7 +89,9 @@ public final class Kindling: Sendable {
                 self.scheduler = nil
             }
             if let port = options.port {
-                let responder = DispatchResponder(dispatcher: dispatcher, logger: logger, maxBufferedBodyBytes: 64 << 10)
+                let responder = DispatchResponder(
+                    dispatcher: dispatcher, logger: logger, requestLog: logger.handler as? any RequestLogHandler,
+                    maxBufferedBodyBytes: 64 << 10)
                 let server = HTTPServer(
                     configuration: HTTPServerConfiguration(host: options.host, port: port), responder: responder)
                 let address = try await server.start()

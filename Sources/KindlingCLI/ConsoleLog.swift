@@ -1,4 +1,5 @@
 import Foundation
+import Kindling
 import Logging
 
 /// Log output for `kindling dev`: one line per request and `console.log` lines tagged with
@@ -8,7 +9,7 @@ enum ConsoleLog {
         Logger(label: "kindling") { _ in Handler() }
     }
 
-    struct Handler: LogHandler {
+    struct Handler: RequestLogHandler {
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .info
 
@@ -22,6 +23,11 @@ enum ConsoleLog {
             let worker = (event.metadata?["worker.name"] ?? metadata["worker.name"]).map { "[\($0)] " } ?? ""
             let level = event.level >= .warning ? "\(event.level): " : ""
             StandardErrorWriter.shared.write("\(worker)\(level)\(event.message)\n")
+        }
+
+        /// A request line, written into the writer's buffer as it is made: no swift-log event, no strings.
+        func logRequestLine(_ appendLine: (inout [UInt8]) -> Void) {
+            StandardErrorWriter.shared.writeLine(appendLine)
         }
     }
 }

@@ -34,19 +34,33 @@ final class StandardErrorWriter: @unchecked Sendable {
     /// Queues `text` (with its newline) for stderr.
     func write(_ text: String) {
         condition.lock()
+        pending.append(contentsOf: text.utf8)
+        didQueueLocked()
+        condition.unlock()
+    }
+
+    /// Queues the line that `appendLine` appends to the buffer it is given, and a newline.
+    func writeLine(_ appendLine: (inout [UInt8]) -> Void) {
+        condition.lock()
+        appendLine(&pending)
+        pending.append(UInt8(ascii: "\n"))
+        didQueueLocked()
+        condition.unlock()
+    }
+
+    /// With the lock held, after text was queued: starts the writer thread with the first line (so a command that
+    /// never logs has none), and wakes it if it sleeps.
+    private func didQueueLocked() {
         if !started {
             started = true
-            // Started by the first line, so a command that never logs has no writer thread.
             let thread = Thread { [self] in run() }
             thread.name = "kindling:log"
             thread.start()
         }
-        pending.append(contentsOf: text.utf8)
         if writerSleeps {
             writerSleeps = false
             condition.signal()
         }
-        condition.unlock()
     }
 
     /// Returns once everything queued so far is written.

@@ -11,6 +11,8 @@ import NIOCore
 struct DispatchResponder: HTTPResponder {
     let dispatcher: Dispatcher
     let logger: Logger
+    /// `logger`'s handler when it takes request lines as bytes (see ``RequestLogHandler``).
+    let requestLog: (any RequestLogHandler)?
     /// The largest request body read into memory before dispatch; a longer one (or one of unknown
     /// length) streams into the worker as it arrives.
     let maxBufferedBodyBytes: Int
@@ -118,13 +120,14 @@ struct DispatchResponder: HTTPResponder {
     func exchangeDidFinish(_ exchange: HTTPExchange) {
         // The line is built only when it is logged: this runs on the event loop for every request.
         guard logger.logLevel <= .info else { return }
-        // Tenths of a millisecond in integers: Foundation's String(format:) cost more than the rest of the line.
-        let tenths = Int(
-            (Double(exchange.duration.components.attoseconds) / 1e14
-                + Double(exchange.duration.components.seconds) * 10_000).rounded())
-        let status = exchange.status.map { "\($0.code) \($0.reasonPhrase)" } ?? "(no response)"
-        logger.info(
-            "\(exchange.request.method.rawValue) \(exchange.request.path ?? "/") \(status) (\(tenths / 10).\(tenths % 10) ms)")
+        let line = RequestLogLine(
+            method: exchange.request.method.rawValue, path: exchange.request.path ?? "/", status: exchange.status,
+            duration: exchange.duration)
+        if let requestLog {
+            requestLog.logRequestLine { line.append(to: &$0) }
+        } else {
+            logger.info("\(line.text)")
+        }
     }
 }
 
