@@ -30,6 +30,26 @@ struct FetchDispatchTests {
         }
     }
 
+    @Test("a string body comes back as its UTF-8 bytes, exactly: empty, short, long, non-ASCII and emoji")
+    func stringBodies() async throws {
+        let worker = """
+            const bodies = { empty: "", short: "ok", long: "Grüße aus Zürich — ünïcödé 😀 ".repeat(40) };
+            export default { fetch: (request) => new Response(bodies[new URL(request.url).pathname.slice(1)]) };
+            """
+        try await withWorker(["index.js": worker]) { isolate, _ async throws in
+            func body(_ name: String) async throws -> [UInt8] {
+                guard case .bytes(let bytes) = try await isolate.fetch(WorkerRequest(url: "http://x/\(name)")).body else {
+                    Issue.record("no bytes for \(name)")
+                    return []
+                }
+                return bytes
+            }
+            #expect(try await body("empty") == [])
+            #expect(try await body("short") == Array("ok".utf8))
+            #expect(try await body("long") == Array(String(repeating: "Grüße aus Zürich — ünïcödé 😀 ", count: 40).utf8))
+        }
+    }
+
     @Test("header names reach JS lower-cased and in order, values as given (non-ASCII too), the method upper-cased")
     func requestHeadersAndMethod() async throws {
         let worker = """

@@ -46,7 +46,10 @@ extension ScriptContext {
     /// handle of a stream of ours given back unread, or null.
     func messageBody(_ value: JSValueRef?) -> MessageBody {
         guard let value else { return .empty }
-        if JSValueIsString(global, value) { return .bytes(Array(Properties.string(global, value).utf8)) }
+        if JSValueIsString(global, value), let ref = JSValueToStringCopy(global, value, nil) {
+            defer { JSStringRelease(ref) }
+            return .bytes(JSStrings.utf8Bytes(ref))
+        }
         if let bytes = bytes(of: value) { return .bytes(bytes) }
         if let stream: BodyStream = NativeHandles.objectIfHandle(global, value) { return .stream(stream) }
         if let reader = value.asObject(in: global) { return .stream(outgoingStream(reader: reader)) }

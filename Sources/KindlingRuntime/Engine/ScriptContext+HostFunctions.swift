@@ -135,6 +135,14 @@ extension ScriptContext {
     /// `ReadableStream`), each protected as it is made (see ``protected(_:)``): the caller unprotects them after the
     /// call.
     func requestArguments(_ request: WorkerRequest) throws(ScriptError) -> [JSValueRef?] {
+        var arguments: [JSValueRef?] = []
+        arguments.reserveCapacity(4)
+        try appendRequestArguments(request, to: &arguments)
+        return arguments
+    }
+
+    /// Appends ``requestArguments(_:)``'s four values to `arguments` (a call's whole list, made in one array).
+    func appendRequestArguments(_ request: WorkerRequest, to arguments: inout [JSValueRef?]) throws(ScriptError) {
         let headers = Self.joinedHeaders(request.headers)
         let body: JSValueRef? =
             switch request.body {
@@ -142,10 +150,10 @@ extension ScriptContext {
             case .bytes(let bytes)?: protected(makeUint8Array(bytes))
             case .stream(let stream)?: protected(try incomingStream(stream))
             }
-        return [
-            protected(internedString(Self.upperCased(request.method))), protected(makeString(request.url)),
-            protected(makeString(headers)), body,
-        ]
+        arguments.append(protected(internedString(Self.upperCased(request.method))))
+        arguments.append(protected(makeString(request.url)))
+        arguments.append(protected(makeString(headers)))
+        arguments.append(body)
     }
 
     /// `method` in upper case, without a new string when it is already (as from HTTP).

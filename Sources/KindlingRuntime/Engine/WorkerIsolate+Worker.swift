@@ -107,18 +107,24 @@ extension WorkerIsolate {
                     try isolate.checkOpen()
                     let kind = try isolate.exportForEvent("fetch", export: name)
                     let context = isolate.context
-                    let arguments = try context.requestArguments(request)
-                    defer { context.unprotect(arguments) }
-                    let start = [context.workerExports, context.internedString(name), context.internedString(kind)]
-                        + arguments
+                    // One array for the whole call (exports, name, kind, the request's four values, the id): this
+                    // runs for every request.
+                    var call: [JSValueRef?] = []
+                    call.reserveCapacity(8)
+                    call.append(context.workerExports)
+                    call.append(context.internedString(name))
+                    call.append(context.internedString(kind))
+                    try context.appendRequestArguments(request, to: &call)
+                    defer { context.unprotect(call[3...]) }
                     let id = context.register { outcome in
                         switch outcome {
                         case .success(let value): completion(.success(context.workerResponse(value)))
                         case .failure(let error): completion(.failure(error))
                         }
                     }
+                    call.append(JSValueMakeNumber(context.global, Double(id)))
                     do throws(ScriptError) {
-                        _ = try context.callInternal("fetch", start + [JSValueMakeNumber(context.global, Double(id))])
+                        _ = try context.callInternal("fetch", call)
                     } catch {
                         context.fail(id: id, error)
                     }

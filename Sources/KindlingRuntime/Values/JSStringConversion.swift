@@ -38,6 +38,18 @@ enum JSStrings {
     }
 
     /// Reads a `JSStringRef` into a Swift string (NUL characters included).
+    /// The UTF-8 bytes of `ref`, written straight into the array (no `String` in between).
+    static func utf8Bytes(_ ref: JSStringRef) -> [UInt8] {
+        let capacity = JSStringGetMaximumUTF8CStringSize(ref)
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            let written = buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: capacity) { JSStringGetUTF8CString(ref, $0, capacity) }
+            } ?? 0
+            // `written` counts the terminating NUL, which is not part of the bytes.
+            count = max(written - 1, 0)
+        }
+    }
+
     static func string(_ ref: JSStringRef) -> String {
         let capacity = JSStringGetMaximumUTF8CStringSize(ref)
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in

@@ -96,7 +96,7 @@ extension ScriptContext {
     }
 
     /// Ends the protection ``protected(_:)`` gave each of `values`.
-    func unprotect(_ values: [JSValueRef?]) {
+    func unprotect(_ values: some Sequence<JSValueRef?>) {
         for case let value? in values { JSValueUnprotect(global, value) }
     }
 
