@@ -115,7 +115,8 @@ extension WorkerIsolate {
                     call.append(context.internedString(name))
                     call.append(context.internedString(kind))
                     try context.appendRequestArguments(request, to: &call)
-                    defer { context.unprotect(call[3...]) }
+                    let requestValues = 3..<call.count
+                    defer { context.unprotect(call[requestValues]) }
                     let id = context.register { outcome in
                         switch outcome {
                         case .success(let value): completion(.success(context.workerResponse(value)))

@@ -37,8 +37,8 @@ enum JSStrings {
         return try body(ref)
     }
 
-    /// Reads a `JSStringRef` into a Swift string (NUL characters included).
-    /// The UTF-8 bytes of `ref`, written straight into the array (no `String` in between).
+    /// The UTF-8 bytes of `ref` (NUL characters included), written straight into the array (no `String` in
+    /// between).
     static func utf8Bytes(_ ref: JSStringRef) -> [UInt8] {
         let capacity = JSStringGetMaximumUTF8CStringSize(ref)
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
@@ -50,6 +50,7 @@ enum JSStrings {
         }
     }
 
+    /// Reads a `JSStringRef` into a Swift string (NUL characters included).
     static func string(_ ref: JSStringRef) -> String {
         let capacity = JSStringGetMaximumUTF8CStringSize(ref)
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
