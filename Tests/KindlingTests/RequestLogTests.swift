@@ -77,7 +77,7 @@ struct RequestLogTests {
 }
 
 /// Keeps every event it is given.
-struct CapturingHandler: LogHandler {
+struct CapturingHandler: CapturingLogHandler {
     final class Storage: Sendable {
         let events = Mutex<[(level: Logger.Level, message: String)]>([])
         let bytes = Mutex<[UInt8]>([])
@@ -86,36 +86,34 @@ struct CapturingHandler: LogHandler {
     let storage: Storage
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        storage.events.withLock { $0.append((event.level, event.message.description)) }
-    }
 }
 
 /// A ``CapturingHandler`` that takes request lines as bytes, newline-terminated, as `kindling dev`'s console does.
-struct BytesHandler: RequestLogHandler {
+struct BytesHandler: CapturingLogHandler, RequestLogHandler {
     let storage: CapturingHandler.Storage
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        storage.events.withLock { $0.append((event.level, event.message.description)) }
-    }
 
     func logRequestLine(_ appendLine: (inout [UInt8]) -> Void) {
         storage.bytes.withLock { bytes in
             appendLine(&bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
+    }
+}
+
+/// What both test handlers share: events go to `storage`, metadata to the handler's dictionary.
+protocol CapturingLogHandler: LogHandler {
+    var storage: CapturingHandler.Storage { get }
+}
+
+extension CapturingLogHandler {
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        storage.events.withLock { $0.append((event.level, event.message.description)) }
     }
 }
