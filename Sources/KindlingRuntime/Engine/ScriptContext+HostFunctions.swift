@@ -143,7 +143,6 @@ extension ScriptContext {
 
     /// Appends ``requestArguments(_:)``'s four values to `arguments` (a call's whole list, made in one array).
     func appendRequestArguments(_ request: WorkerRequest, to arguments: inout [JSValueRef?]) throws(ScriptError) {
-        let headers = Self.joinedHeaders(request.headers)
         let body: JSValueRef? =
             switch request.body {
             case nil: JSValueMakeNull(global)
@@ -152,8 +151,42 @@ extension ScriptContext {
             }
         arguments.append(protected(internedString(Self.upperCased(request.method))))
         arguments.append(protected(makeString(request.url)))
-        arguments.append(protected(makeString(headers)))
+        arguments.append(protected(makeJoinedHeaders(request.headers)))
         arguments.append(body)
+    }
+
+    /// ``joinedHeaders(_:)`` as a JS string. Header lists are nearly always ASCII: then the UTF-16 the string needs
+    /// is written from the headers' bytes in one pass (names lower-cased on the way), with no Swift string of the
+    /// whole list in between; anything else goes through ``joinedHeaders(_:)``.
+    func makeJoinedHeaders(_ headers: [WorkerRequest.Header]) -> JSValueRef? {
+        let count = headers.reduce(headers.count * 2 - 1) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        guard count > 0 else { return makeString("") }
+        let ascii = withUnsafeTemporaryAllocation(of: UInt16.self, capacity: count) { units -> JSStringRef? in
+            var index = 0
+            var high: UInt8 = 0
+            for header in headers {
+                if index > 0 {
+                    units[index] = 0
+                    index += 1
+                }
+                for byte in header.name.utf8 {
+                    high |= byte
+                    units[index] = UInt16(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+                    index += 1
+                }
+                units[index] = 0
+                index += 1
+                for byte in header.value.utf8 {
+                    high |= byte
+                    units[index] = UInt16(byte)
+                    index += 1
+                }
+            }
+            return high < 0x80 ? JSStringCreateWithCharacters(units.baseAddress, count) : nil
+        }
+        guard let ascii else { return makeString(Self.joinedHeaders(headers)) }
+        defer { JSStringRelease(ascii) }
+        return JSValueMakeString(global, ascii)
     }
 
     /// `method` in upper case, without a new string when it is already (as from HTTP).
@@ -181,26 +214,29 @@ extension ScriptContext {
 
     /// The headers of a ``joinedHeaders(_:)`` string (`name\0value\0name\0value`), in order.
     static func splitJoinedHeaders(_ joined: String) -> [WorkerRequest.Header] {
-        guard !joined.isEmpty else { return [] }
         var joined = joined
-        // One pass over the UTF-8 bytes: the generic `split` made an array of views and a `Substring` per field,
-        // and cost more than the rest of reading a response.
-        return joined.withUTF8 { bytes in
-            var headers: [WorkerRequest.Header] = []
-            var name: String?
-            var start = 0
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == 0 {
-                let field = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                if let pending = name {
-                    headers.append(WorkerRequest.Header(pending, field))
-                    name = nil
-                } else {
-                    name = field
-                }
-                start = index + 1
+        return joined.withUTF8 { splitJoinedHeaders(utf8: $0) }
+    }
+
+    /// The headers of a ``joinedHeaders(_:)`` list given as its UTF-8 bytes.
+    static func splitJoinedHeaders(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [WorkerRequest.Header] {
+        guard !bytes.isEmpty else { return [] }
+        // One pass over the bytes: the generic `split` made an array of views and a `Substring` per field, and cost
+        // more than the rest of reading a response.
+        var headers: [WorkerRequest.Header] = []
+        var name: String?
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0 {
+            let field = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            if let pending = name {
+                headers.append(WorkerRequest.Header(pending, field))
+                name = nil
+            } else {
+                name = field
             }
-            return headers
+            start = index + 1
         }
+        return headers
     }
 }
 

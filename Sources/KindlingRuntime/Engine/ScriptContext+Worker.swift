@@ -44,9 +44,13 @@ extension ScriptContext {
         func element(_ index: UInt32) -> JSValueRef? { JSObjectGetPropertyAtIndex(global, array, index, nil) }
         let status = element(0).flatMap { Properties.intIfNumber(global, $0) } ?? 500
         let statusText = element(1).flatMap { Properties.stringIfString(global, $0) } ?? ""
-        let joined = element(2).flatMap { Properties.stringIfString(global, $0) } ?? ""
+        // Split straight from the string's UTF-8, with no Swift string of the whole list in between.
+        let headers = element(2).flatMap { value -> [WorkerRequest.Header]? in
+            guard JSValueIsString(global, value), let joined = JSValueToStringCopy(global, value, nil) else { return nil }
+            defer { JSStringRelease(joined) }
+            return JSStrings.withUTF8(joined) { Self.splitJoinedHeaders(utf8: $0) }
+        } ?? []
         let body = messageBody(element(3))
-        return WorkerResponse(
-            status: status, statusText: statusText, headers: Self.splitJoinedHeaders(joined), body: body)
+        return WorkerResponse(status: status, statusText: statusText, headers: headers, body: body)
     }
 }

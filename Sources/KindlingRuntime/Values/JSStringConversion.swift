@@ -52,15 +52,21 @@ enum JSStrings {
 
     /// Reads a `JSStringRef` into a Swift string (NUL characters included).
     static func string(_ ref: JSStringRef) -> String {
+        withUTF8(ref) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Runs `body` with the UTF-8 bytes of `ref` (NUL characters included) in a temporary buffer.
+    static func withUTF8<T>(_ ref: JSStringRef, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         let capacity = JSStringGetMaximumUTF8CStringSize(ref)
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
             let written = JSStringGetUTF8CString(ref, buffer.baseAddress, capacity)
-            guard written > 0 else { return "" }
-            return buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: UInt8.self, capacity: written - 1) {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: written - 1), as: UTF8.self)
-                }
-            } ?? ""
+            guard written > 1, let base = buffer.baseAddress else {
+                return body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            // `written` counts the terminating NUL, which is not part of the bytes.
+            return base.withMemoryRebound(to: UInt8.self, capacity: written - 1) {
+                body(UnsafeBufferPointer(start: $0, count: written - 1))
+            }
         }
     }
 }
