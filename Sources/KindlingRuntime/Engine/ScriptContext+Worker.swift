@@ -46,7 +46,9 @@ extension ScriptContext {
         let statusText = element(1).flatMap { Properties.stringIfString(global, $0) } ?? ""
         // Split straight from the string's UTF-8, with no Swift string of the whole list in between.
         let headers = element(2).flatMap { value -> [WorkerRequest.Header]? in
-            guard JSValueIsString(global, value), let joined = JSValueToStringCopy(global, value, nil) else { return nil }
+            guard JSValueIsString(global, value), let joined = JSValueToStringCopy(global, value, nil) else {
+                return nil
+            }
             defer { JSStringRelease(joined) }
             return JSStrings.withUTF8(joined) { Self.splitJoinedHeaders(utf8: $0) }
         } ?? []
