@@ -59,7 +59,7 @@ extension ScriptContext {
     /// The bytes of an array of buffer sources, joined with one copy.
     func joinedBytes(of array: JSValueRef) -> [UInt8] {
         guard let object = array.asObject(in: global) else { return [] }
-        let count = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
+        let count = Properties.arrayLength(global, object)
         var parts: [UnsafeRawBufferPointer] = []
         for index in 0..<count {
             guard let element = JSObjectGetPropertyAtIndex(global, object, UInt32(index), nil) else { continue }

@@ -166,7 +166,7 @@ struct Reflection {
     private func strings(_ array: JSValueRef) -> [String] {
         let global = context.global
         guard let object = array.asObject(in: global) else { return [] }
-        let count = Properties.get(global, object, "length").flatMap { Properties.intIfNumber(global, $0) } ?? 0
+        let count = Properties.arrayLength(global, object)
         return (0..<count).compactMap { index in
             JSObjectGetPropertyAtIndex(global, object, UInt32(index), nil).flatMap { Properties.stringIfString(global, $0) }
         }

@@ -212,13 +212,7 @@ extension ScriptContext {
         return joined
     }
 
-    /// The headers of a ``joinedHeaders(_:)`` string (`name\0value\0name\0value`), in order.
-    static func splitJoinedHeaders(_ joined: String) -> [WorkerRequest.Header] {
-        var joined = joined
-        return joined.withUTF8 { splitJoinedHeaders(utf8: $0) }
-    }
-
-    /// The headers of a ``joinedHeaders(_:)`` list given as its UTF-8 bytes.
+    /// The headers of a ``joinedHeaders(_:)`` list (`name\0value\0name\0value`) given as its UTF-8 bytes, in order.
     static func splitJoinedHeaders(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [WorkerRequest.Header] {
         guard !bytes.isEmpty else { return [] }
         // One pass over the bytes: the generic `split` made an array of views and a `Substring` per field, and cost

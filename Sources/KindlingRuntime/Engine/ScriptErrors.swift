@@ -77,6 +77,15 @@ enum Properties {
         JSValueIsString(context, value) ? string(context, value) : nil
     }
 
+    /// An array's `length` (0 when it has none that is a number).
+    static func arrayLength(_ context: JSContextRef, _ array: JSObjectRef) -> Int {
+        JSObjectGetProperty(context, array, lengthName, nil).flatMap { intIfNumber(context, $0) } ?? 0
+    }
+
+    /// `"length"`, made once for every context: a property name made and released for each array read was two
+    /// more API calls (and an allocation) per array.
+    nonisolated(unsafe) private static let lengthName: JSStringRef = JSStringCreateWithUTF8CString("length")
+
     static func intIfNumber(_ context: JSContextRef, _ value: JSValueRef) -> Int? {
         guard JSValueIsNumber(context, value) else { return nil }
         let number = JSValueToNumber(context, value, nil)

@@ -40,13 +40,8 @@ enum JSStrings {
     /// The UTF-8 bytes of `ref` (NUL characters included), written straight into the array (no `String` in
     /// between).
     static func utf8Bytes(_ ref: JSStringRef) -> [UInt8] {
-        let capacity = JSStringGetMaximumUTF8CStringSize(ref)
-        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            let written = buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: capacity) { JSStringGetUTF8CString(ref, $0, capacity) }
-            } ?? 0
-            // `written` counts the terminating NUL, which is not part of the bytes.
-            count = max(written - 1, 0)
+        [UInt8](unsafeUninitializedCapacity: JSStringGetMaximumUTF8CStringSize(ref)) { buffer, count in
+            count = copyUTF8(ref, into: buffer)
         }
     }
 
@@ -57,16 +52,18 @@ enum JSStrings {
 
     /// Runs `body` with the UTF-8 bytes of `ref` (NUL characters included) in a temporary buffer.
     static func withUTF8<T>(_ ref: JSStringRef, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        let capacity = JSStringGetMaximumUTF8CStringSize(ref)
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
-            let written = JSStringGetUTF8CString(ref, buffer.baseAddress, capacity)
-            guard written > 1, let base = buffer.baseAddress else {
-                return body(UnsafeBufferPointer(start: nil, count: 0))
-            }
-            // `written` counts the terminating NUL, which is not part of the bytes.
-            return base.withMemoryRebound(to: UInt8.self, capacity: written - 1) {
-                body(UnsafeBufferPointer(start: $0, count: written - 1))
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSStringGetMaximumUTF8CStringSize(ref)) { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[..<copyUTF8(ref, into: buffer)]))
         }
+    }
+
+    /// Writes the UTF-8 of `ref` into `buffer` (at least `JSStringGetMaximumUTF8CStringSize` bytes); returns how
+    /// many bytes it is, the terminating NUL that JavaScriptCore adds not counted.
+    private static func copyUTF8(_ ref: JSStringRef, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        let written = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+            JSStringGetUTF8CString(ref, $0, buffer.count)
+        }
+        return max(written - 1, 0)
     }
 }

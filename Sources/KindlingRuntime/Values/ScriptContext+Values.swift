@@ -17,10 +17,8 @@ extension ScriptContext {
         // Arrays first: the commonest objects host functions get (header lists), and never bytes, handles or
         // functions, so they skip those checks — each is an API call.
         if JSValueIsArray(global, value) {
-            let length = JSObjectGetProperty(global, object, Self.lengthName, nil)
-                .flatMap { Properties.intIfNumber(global, $0) } ?? 0
             return .array(
-                (0..<length).map { index in
+                (0..<Properties.arrayLength(global, object)).map { index in
                     JSObjectGetPropertyAtIndex(global, object, UInt32(index), nil).map {
                         hostValue($0, depth: depth + 1)
                     } ?? .undefined
@@ -42,10 +40,6 @@ extension ScriptContext {
         }
         return .object(members)
     }
-
-    /// `"length"`, made once for every context: a property name made and released for each array read was two
-    /// more API calls (and an allocation) per array.
-    nonisolated(unsafe) static let lengthName: JSStringRef = JSStringCreateWithUTF8CString("length")
 
     /// Makes a JS value from a ``HostValue``; bytes become a `Uint8Array`.
     func jsValue(_ value: HostValue) -> JSValueRef? {
