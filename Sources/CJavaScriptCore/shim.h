@@ -48,6 +48,12 @@ void kindling_vm_lock(void **holder, JSContextGroupRef vm) __asm__("_ZN3JSC12JSL
 void kindling_vm_unlock(void **holder) __asm__("_ZN3JSC12JSLockHolderD1Ev");
 /// Runs the VM's queued microtasks (promise reactions), as JavaScriptCore does when its lock's last holder lets go.
 void kindling_vm_drain_microtasks(JSContextGroupRef vm) __asm__("_ZN3JSC2VM15drainMicrotasksEv");
+/// JSC::VMEntryScope: what marks the VM as running JavaScript (its two members, a VM reference and the global object,
+/// which a JSGlobalContextRef is). Its inline constructor calls setUpSlow only when no scope is active, and its
+/// destructor tearDownSlow only for the outermost scope: the caller keeps to that.
+typedef struct kindling_vm_entry_scope { JSContextGroupRef vm; JSGlobalContextRef global_object; } kindling_vm_entry_scope;
+void kindling_vm_entry_scope_set_up(kindling_vm_entry_scope *scope) __asm__("_ZN3JSC12VMEntryScope9setUpSlowEv");
+void kindling_vm_entry_scope_tear_down(kindling_vm_entry_scope *scope) __asm__("_ZN3JSC12VMEntryScope12tearDownSlowEv");
 
 #include <pthread.h>
 #ifdef __linux__

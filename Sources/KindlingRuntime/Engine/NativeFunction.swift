@@ -20,11 +20,18 @@ struct HostArguments {
 
 /// The Swift closure behind one host function object.
 ///
-/// Ownership: ``NativeFunctions/make(_:name:body:)`` retains the box once (`Unmanaged.passRetained`) and stores it as
+/// Ownership: ``NativeFunctions/make(_:functionPrototype:clock:body:)`` retains the box once (`Unmanaged.passRetained`) and stores it as
 /// the object's private data; the class's finalizer releases it when JavaScriptCore collects the object.
 final class NativeFunctionBox {
     let body: NativeFunctionBody
-    init(body: @escaping NativeFunctionBody) { self.body = body }
+    /// The context's clock: a host call counts as a nested entry, so a call back into JavaScript from the body is
+    /// never taken for an outermost one (``ScriptContext/call(_:this:_:)``), even when the JavaScript calling the
+    /// host function was not entered through the context (a getter a property read ran).
+    let clock: FrozenClock
+    init(body: @escaping NativeFunctionBody, clock: FrozenClock) {
+        self.body = body
+        self.clock = clock
+    }
 }
 
 /// Creates JS function objects backed by Swift closures.
@@ -39,10 +46,10 @@ enum NativeFunctions {
     }()
 
     /// Makes a callable object whose prototype is `Function.prototype`.
-    static func make(_ context: JSContextRef, functionPrototype: JSValueRef?, body: @escaping NativeFunctionBody)
-        -> JSObjectRef
-    {
-        let box = Unmanaged.passRetained(NativeFunctionBox(body: body)).toOpaque()
+    static func make(
+        _ context: JSContextRef, functionPrototype: JSValueRef?, clock: FrozenClock, body: @escaping NativeFunctionBody
+    ) -> JSObjectRef {
+        let box = Unmanaged.passRetained(NativeFunctionBox(body: body, clock: clock)).toOpaque()
         let object: JSObjectRef = JSObjectMake(context, functionClass, box)
         if let functionPrototype { JSObjectSetPrototype(context, object, functionPrototype) }
         return object
@@ -56,6 +63,8 @@ private func nativeFunctionCall(
     guard let context, let function, let raw = JSObjectGetPrivate(function) else { return nil }
     // Safety: the private data is the box retained in NativeFunctions.make; the object is alive while it is called.
     let box = Unmanaged<NativeFunctionBox>.fromOpaque(raw).takeUnretainedValue()
+    box.clock.enter()
+    defer { box.clock.exit() }
     do {
         return try box.body(context, this, HostArguments(context: context, count: count, values: arguments))
     } catch let error as ScriptError {

@@ -43,7 +43,8 @@ final class FrozenClock {
         depth -= 1
     }
 
-    /// Whether the current entry is the outermost one (not a call from a host function back into JavaScript).
+    /// Whether the current entry is the outermost one (not a call from a host function back into JavaScript: a host
+    /// function's call counts as an entry too).
     var isOutermost: Bool { depth == 1 }
 
     /// A `Float64Array` of one element over the cell, for the prelude.

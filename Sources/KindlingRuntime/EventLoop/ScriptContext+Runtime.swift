@@ -4,7 +4,7 @@ import Logging
 extension ScriptContext {
     /// Makes a host function object whose body runs on this isolate's thread.
     func makeFunction(_ body: @escaping NativeFunctionBody) -> JSObjectRef {
-        NativeFunctions.make(global, functionPrototype: functionPrototype, body: body)
+        NativeFunctions.make(global, functionPrototype: functionPrototype, clock: clock, body: body)
     }
 
     /// Sets `name` on `object` to a host function (not enumerable).
