@@ -91,8 +91,8 @@ public struct Bundler: Sendable {
             defer { try? FileManager.default.removeItem(at: files) }
             let stdoutURL = files.appendingPathComponent("out.js")
             let stderrURL = files.appendingPathComponent("err.txt")
-            FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-            FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: esbuildPath)
             process.arguments = arguments
