@@ -8,7 +8,8 @@ public import Logging
 public struct IsolateConfiguration: Sendable {
     /// The worker's name; tags its log lines (`worker.name`) and names its thread.
     public var name: String
-    /// CPU time one entry into JavaScript (an evaluation, an event, a timer) may use before it is stopped with
+    /// CPU time one entry into JavaScript (an evaluation, an event, a timer — each with the promise reactions it
+    /// queued) may use before it is stopped with
     /// ``ScriptError/cpuLimitMessage``; nil for no limit.
     ///
     /// JavaScriptCore stops the whole thread, not one request, and cannot say which request was running (the loop

@@ -9,7 +9,8 @@ import Synchronization
 final class Watchdog: Sendable {
     private let terminated = Atomic<Bool>(false)
 
-    /// Installs the limit on `group`; `seconds` is thread CPU time per entry into JavaScript.
+    /// Installs the limit on `group`; `seconds` is thread CPU time per entry into JavaScript (see
+    /// `ScriptContext.inOneVMEntry`: a call and the promise reactions it queued are one).
     ///
     /// Ownership: the group holds an unretained pointer to `self`; ``uninstall(from:)`` must run before `self` dies.
     func install(on group: JSContextGroupRef, seconds: Double) {
