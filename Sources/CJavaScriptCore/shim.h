@@ -51,7 +51,10 @@ void kindling_vm_drain_microtasks(JSContextGroupRef vm) __asm__("_ZN3JSC2VM15dra
 /// JSC::VMEntryScope: what marks the VM as running JavaScript (its two members, a VM reference and the global object,
 /// which a JSGlobalContextRef is). Its inline constructor calls setUpSlow only when no scope is active, and its
 /// destructor tearDownSlow only for the outermost scope: the caller keeps to that.
-typedef struct kindling_vm_entry_scope { JSContextGroupRef vm; JSGlobalContextRef global_object; } kindling_vm_entry_scope;
+typedef struct kindling_vm_entry_scope {
+    JSContextGroupRef vm;
+    JSGlobalContextRef global_object;
+} kindling_vm_entry_scope;
 void kindling_vm_entry_scope_set_up(kindling_vm_entry_scope *scope) __asm__("_ZN3JSC12VMEntryScope9setUpSlowEv");
 void kindling_vm_entry_scope_tear_down(kindling_vm_entry_scope *scope) __asm__("_ZN3JSC12VMEntryScope12tearDownSlowEv");
 

@@ -7,10 +7,10 @@ import Foundation
 /// under `wrk`). Here a line costs the loop an append under a lock. The writer thread sleeps until a line
 /// arrives, lets lines gather for a millisecond, then writes them all in one call, in order; while lines
 /// keep coming it goes on that way, a millisecond at a time, and is never woken: only a millisecond with no
-/// line sends it back to sleep. (Going back to sleep after every write cost a `pthread_cond_signal` — a futex
-/// wake-up — on the serving loop every millisecond: ~1 % of the server's CPU under `wrk`.) (A `DispatchQueue.asyncAfter` per millisecond did the same job with
-/// two threads — libdispatch's timer manager and a worker — at 5 % of the server's CPU under load.)
-/// ``flush()`` runs before the process exits.
+/// line sends it back to sleep. Going back to sleep after every write cost the serving loop a
+/// `pthread_cond_signal` (a futex system call) every millisecond, and a `DispatchQueue.asyncAfter` per
+/// millisecond before that kept two threads busy (libdispatch's timer manager and a worker, 5 % of the
+/// server's CPU under load). ``flush()`` runs before the process exits.
 final class StandardErrorWriter: @unchecked Sendable {
     // Safety: `pending`, `writerSleeps` and `started` are guarded by `condition`'s lock; writing to the descriptor by
     // `writeLock`.

@@ -9,8 +9,7 @@ public struct IsolateConfiguration: Sendable {
     /// The worker's name; tags its log lines (`worker.name`) and names its thread.
     public var name: String
     /// CPU time one entry into JavaScript (an evaluation, an event, a timer — each with the promise reactions it
-    /// queued) may use before it is stopped with
-    /// ``ScriptError/cpuLimitMessage``; nil for no limit.
+    /// queued) may use before it is stopped with ``ScriptError/cpuLimitMessage``; nil for no limit.
     ///
     /// JavaScriptCore stops the whole thread, not one request, and cannot say which request was running (the loop
     /// may sit in a promise reaction), so every call in flight in the isolate fails with that error. The isolate

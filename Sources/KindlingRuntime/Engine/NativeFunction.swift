@@ -20,8 +20,9 @@ struct HostArguments {
 
 /// The Swift closure behind one host function object.
 ///
-/// Ownership: ``NativeFunctions/make(_:functionPrototype:clock:body:)`` retains the box once (`Unmanaged.passRetained`) and stores it as
-/// the object's private data; the class's finalizer releases it when JavaScriptCore collects the object.
+/// Ownership: ``NativeFunctions/make(_:functionPrototype:clock:body:)`` retains the box once
+/// (`Unmanaged.passRetained`) and stores it as the object's private data; the class's finalizer releases it when
+/// JavaScriptCore collects the object.
 final class NativeFunctionBox {
     let body: NativeFunctionBody
     /// The context's clock: a host call counts as a nested entry, so a call back into JavaScript from the body is

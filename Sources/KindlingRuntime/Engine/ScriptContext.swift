@@ -275,10 +275,10 @@ final class ScriptContext {
     ///
     /// JavaScriptCore drains the microtask queue when its lock's last holder lets go — which it does not while the job
     /// holds the lock — so the context drains it here. And each time JavaScript starts with no entry open, the VM
-    /// sets one up: it starts the CPU-limit watchdog's timer (a `CLOCK_THREAD_CPUTIME_ID` read, a system call),
-    /// resets the date cache, and undoes it all at the end. A drain outside an entry paid that for every promise
-    /// reaction it ran: ~24 entries a counter request, ~5 % of its CPU. Inside one entry opened here they are nested
-    /// calls, and the CPU limit counts the call and its reactions together, as one piece of work.
+    /// sets one up: it starts the CPU-limit watchdog's timer (reading the thread's CPU clock and the monotonic
+    /// clock), resets its date cache, and undoes it all at the end. A drain outside an entry paid that for every
+    /// promise reaction it ran: ~24 entries a counter request, about 5 % of its CPU. Inside one entry opened here
+    /// they are nested calls, and the CPU limit counts the call and its reactions together, as one piece of work.
     private func inOneVMEntry(_ enter: () -> JSValueRef?) -> JSValueRef? {
         guard clock.isOutermost && executor.holdsVMLock else { return enter() }
         var scope = kindling_vm_entry_scope(vm: group, global_object: global)
