@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "KindlingBindingsTests", dependencies: ["KindlingBindings", "KindlingStorage", "KindlingTesting"]),
         .testTarget(
             name: "KindlingRuntimeTests",
-            dependencies: ["KindlingRuntime", "CZlib", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KindlingRuntime", "CJavaScriptCore", "CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "KindlingHTTPTests",

@@ -58,6 +58,10 @@ typedef struct kindling_vm_entry_scope {
 void kindling_vm_entry_scope_set_up(kindling_vm_entry_scope *scope) __asm__("_ZN3JSC12VMEntryScope9setUpSlowEv");
 void kindling_vm_entry_scope_tear_down(kindling_vm_entry_scope *scope) __asm__("_ZN3JSC12VMEntryScope12tearDownSlowEv");
 
+/// A full garbage collection, now (WebKit's JSContextRefPrivate.h; exported, not in the GTK headers). For tests of
+/// what the collector keeps alive.
+void JSSynchronousGarbageCollectForDebugging(JSContextRef ctx);
+
 #include <pthread.h>
 #ifdef __linux__
 // glibc declares this only under _GNU_SOURCE; the redeclaration matches its prototype.

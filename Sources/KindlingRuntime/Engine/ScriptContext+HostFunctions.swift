@@ -126,33 +126,38 @@ extension ScriptContext {
     func makeRequest(_ request: WorkerRequest) throws(ScriptError) -> JSValueRef {
         guard let internals = internalObject, let newRequest = Properties.get(global, internals, "newRequest")?.asObject(in: global)
         else { throw ScriptError(name: "Error", message: "The Request class is not available in this isolate.") }
-        let arguments = try requestArguments(request)
-        defer { unprotect(arguments) }
-        return try call(newRequest, arguments)
+        return try withStackValues { arguments throws(ScriptError) in
+            try writeRequestArguments(request, to: arguments, at: 0)
+            return try call(newRequest, UnsafeBufferPointer(rebasing: arguments[0..<Self.requestArgumentCount]))
+        }
     }
 
     /// `(method, url, headers, body)` as the prelude's `internal.newRequest` takes them (a streamed body as a
-    /// `ReadableStream`), each protected as it is made (see ``protected(_:)``): the caller unprotects them after the
-    /// call.
+    /// `ReadableStream`), each protected (see ``protected(_:)``): the caller unprotects them after the call.
     func requestArguments(_ request: WorkerRequest) throws(ScriptError) -> [JSValueRef?] {
-        var arguments: [JSValueRef?] = []
-        arguments.reserveCapacity(4)
-        try appendRequestArguments(request, to: &arguments)
-        return arguments
+        try withStackValues { values throws(ScriptError) in
+            try writeRequestArguments(request, to: values, at: 0)
+            return values[0..<Self.requestArgumentCount].map { protected($0) }
+        }
     }
 
-    /// Appends ``requestArguments(_:)``'s four values to `arguments` (a call's whole list, made in one array).
-    func appendRequestArguments(_ request: WorkerRequest, to arguments: inout [JSValueRef?]) throws(ScriptError) {
-        let body: JSValueRef? =
+    /// How many values ``writeRequestArguments(_:to:at:)`` writes.
+    static let requestArgumentCount = 4
+
+    /// Writes ``requestArguments(_:)``'s four values, unprotected, into `values` from `start` on: a buffer from
+    /// ``withStackValues(_:)``, where the collector finds them.
+    func writeRequestArguments(
+        _ request: WorkerRequest, to values: UnsafeMutableBufferPointer<JSValueRef?>, at start: Int
+    ) throws(ScriptError) {
+        values[start] = internedString(Self.upperCased(request.method))
+        values[start + 1] = makeString(request.url)
+        values[start + 2] = makeJoinedHeaders(request.headers)
+        values[start + 3] =
             switch request.body {
             case nil: JSValueMakeNull(global)
-            case .bytes(let bytes)?: protected(makeUint8Array(bytes))
-            case .stream(let stream)?: protected(try incomingStream(stream))
+            case .bytes(let bytes)?: makeUint8Array(bytes)
+            case .stream(let stream)?: try incomingStream(stream)
             }
-        arguments.append(protected(internedString(Self.upperCased(request.method))))
-        arguments.append(protected(makeString(request.url)))
-        arguments.append(protected(makeJoinedHeaders(request.headers)))
-        arguments.append(body)
     }
 
     /// ``joinedHeaders(_:)`` as a JS string. Header lists are nearly always ASCII: then the UTF-16 the string needs

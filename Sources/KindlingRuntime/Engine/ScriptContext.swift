@@ -132,16 +132,30 @@ final class ScriptContext {
     func call(_ function: JSObjectRef, this: JSObjectRef? = nil, _ arguments: [JSValueRef?]) throws(ScriptError)
         -> JSValueRef
     {
+        try arguments.withUnsafeBufferPointer { arguments throws(ScriptError) in try call(function, this: this, arguments) }
+    }
+
+    /// Calls a JS function with arguments in a buffer (one from ``withStackValues(_:)``, say).
+    func call(_ function: JSObjectRef, this: JSObjectRef? = nil, _ arguments: UnsafeBufferPointer<JSValueRef?>)
+        throws(ScriptError) -> JSValueRef
+    {
         precondition(!isClosed, "ScriptContext used after close")
         clock.enter()
         defer { clock.exit() }
         var exception: JSValueRef?
         let result = inOneVMEntry {
-            arguments.withUnsafeBufferPointer {
-                JSObjectCallAsFunction(global, function, this, $0.count, $0.baseAddress, &exception)
-            }
+            JSObjectCallAsFunction(global, function, this, arguments.count, arguments.baseAddress, &exception)
         }
         return try finishEntry(result, exception)
+    }
+
+    /// ``callInternal(_:_:)`` with arguments on the native stack (``withStackValues(_:)``), which the collector
+    /// scans: they need no protection while the first lookup of `name` runs deferred prelude files.
+    func callInternal(_ name: String, _ arguments: UnsafeBufferPointer<JSValueRef?>) throws(ScriptError) -> JSValueRef {
+        guard let function = try internalFunction(name) else {
+            throw ScriptError(name: "Error", message: "Kindling runtime function \(name) is missing from the prelude")
+        }
+        return try call(function, arguments)
     }
 
     /// Calls one of the functions the prelude registered on `__kindling`.

@@ -107,27 +107,27 @@ extension WorkerIsolate {
                     try isolate.checkOpen()
                     let kind = try isolate.exportForEvent("fetch", export: name)
                     let context = isolate.context
-                    // One array for the whole call (exports, name, kind, the request's four values, the id): this
-                    // runs for every request.
-                    var call: [JSValueRef?] = []
-                    call.reserveCapacity(8)
-                    call.append(context.workerExports)
-                    call.append(context.internedString(name))
-                    call.append(context.internedString(kind))
-                    try context.appendRequestArguments(request, to: &call)
-                    let requestValues = 3..<call.count
-                    defer { context.unprotect(call[requestValues]) }
-                    let id = context.register { outcome in
-                        switch outcome {
-                        case .success(let value): completion(.success(context.workerResponse(value)))
-                        case .failure(let error): completion(.failure(error))
+                    // The whole call (exports, name, kind, the request's four values, the id) on the native stack,
+                    // where the collector finds it: no array to allocate, no value to protect and unprotect, for
+                    // every request.
+                    try context.withStackValues { call throws(ScriptError) in
+                        call[0] = context.workerExports
+                        call[1] = context.internedString(name)
+                        call[2] = context.internedString(kind)
+                        try context.writeRequestArguments(request, to: call, at: 3)
+                        let idIndex = 3 + ScriptContext.requestArgumentCount
+                        let id = context.register { outcome in
+                            switch outcome {
+                            case .success(let value): completion(.success(context.workerResponse(value)))
+                            case .failure(let error): completion(.failure(error))
+                            }
                         }
-                    }
-                    call.append(JSValueMakeNumber(context.global, Double(id)))
-                    do throws(ScriptError) {
-                        _ = try context.callInternal("fetch", call)
-                    } catch {
-                        context.fail(id: id, error)
+                        call[idIndex] = JSValueMakeNumber(context.global, Double(id))
+                        do throws(ScriptError) {
+                            _ = try context.callInternal("fetch", UnsafeBufferPointer(rebasing: call[0...idIndex]))
+                        } catch {
+                            context.fail(id: id, error)
+                        }
                     }
                 } catch {
                     completion(.failure(error))

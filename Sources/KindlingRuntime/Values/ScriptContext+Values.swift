@@ -82,6 +82,26 @@ extension ScriptContext {
         return array
     }
 
+    /// Runs `body` with room for eight JS values on the native stack, all `nil` to begin with.
+    ///
+    /// The collector scans the native stack (conservatively) but not the heap, so values made one after another
+    /// for a call stay alive here with no protection — in a Swift array's heap buffer the next allocation could
+    /// collect them (see ``protected(_:)``). Eight pointers are far below the size `withUnsafeTemporaryAllocation`
+    /// always takes from the stack.
+    func withStackValues<R>(
+        _ body: (UnsafeMutableBufferPointer<JSValueRef?>) throws(ScriptError) -> R
+    ) throws(ScriptError) -> R {
+        let result: Result<R, ScriptError> = withUnsafeTemporaryAllocation(of: JSValueRef?.self, capacity: 8) { values in
+            values.initialize(repeating: nil)
+            do throws(ScriptError) {
+                return .success(try body(values))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// `value`, protected from the collector until ``unprotect(_:)``: for arguments made one after another for a
     /// call, which until then live only in a Swift array the collector does not scan (see ``makeArray(count:_:)``).
     func protected(_ value: JSValueRef?) -> JSValueRef? {
