@@ -11,8 +11,8 @@ extension WorkerIsolate {
 }
 
 /// Values a call's arguments are made of live in `withStackValues`' buffer, unprotected, until the call: the
-/// collector must find them there.
-@Suite("JS values kept on the native stack")
+/// collector must find them there. Values kept in a Swift array instead must be protected.
+@Suite("JS values Swift keeps while it makes more")
 struct StackValuesTests {
     @Test("values in withStackValues' buffer survive a full collection and the allocations after it")
     func survivesCollection() async throws {
@@ -30,6 +30,23 @@ struct StackValuesTests {
                 }
             }
             #expect(texts == expected)
+        }
+    }
+
+    @Test("a request's arguments handed out in an array are protected: they survive a full collection too")
+    func protectedArgumentsSurviveCollection() async throws {
+        let request = WorkerRequest(
+            method: "POST", url: "https://example.com/" + String(repeating: "a", count: 40),
+            headers: [.init("x-one", String(repeating: "1", count: 30))])
+        try await withIsolate { isolate async throws in
+            let texts = try await isolate.withContext { context in
+                let arguments = try context.requestArguments(request)
+                defer { context.unprotect(arguments) }
+                JSSynchronousGarbageCollectForDebugging(context.global)
+                for index in 0..<20_000 { _ = context.makeString("filler \(index) " + String(repeating: "-", count: 40)) }
+                return arguments[0..<3].map { $0.map { Properties.string(context.global, $0) } ?? "(nil)" }
+            }
+            #expect(texts == ["POST", request.url, "x-one\0" + String(repeating: "1", count: 30)])
         }
     }
 }
