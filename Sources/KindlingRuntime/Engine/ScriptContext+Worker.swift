@@ -37,22 +37,20 @@ extension ScriptContext {
         return types.compactMap(\.stringValue).sorted()
     }
 
-    /// Reads the `[status, statusText, headers, body]` array the prelude's `host.fetch` settles with; the body is a
-    /// string, bytes, null, or the reader of a streamed body (see ``messageBody(_:)``).
-    func workerResponse(_ parts: JSValueRef) -> WorkerResponse {
-        guard let array = parts.asObject(in: global) else { return WorkerResponse(status: 500) }
-        func element(_ index: UInt32) -> JSValueRef? { JSObjectGetPropertyAtIndex(global, array, index, nil) }
-        let status = element(0).flatMap { Properties.intIfNumber(global, $0) } ?? 500
-        let statusText = element(1).flatMap { Properties.stringIfString(global, $0) } ?? ""
-        // Split straight from the string's UTF-8, with no Swift string of the whole list in between.
-        let headers = element(2).flatMap { value -> [WorkerRequest.Header]? in
-            guard JSValueIsString(global, value), let joined = JSValueToStringCopy(global, value, nil) else {
-                return nil
-            }
+    /// The response the prelude's `host.fetch` answers with through `host.respond`; the body is a string, bytes,
+    /// null, or the reader of a streamed body (see ``messageBody(_:)``).
+    func workerResponse(status: JSValueRef, statusText: JSValueRef, headers: JSValueRef, body: JSValueRef)
+        -> WorkerResponse
+    {
+        // The headers split straight from the string's UTF-8, with no Swift string of the whole list in between.
+        var headerLines: [WorkerRequest.Header] = []
+        if JSValueIsString(global, headers), let joined = JSValueToStringCopy(global, headers, nil) {
             defer { JSStringRelease(joined) }
-            return JSStrings.withUTF8(joined) { Self.splitJoinedHeaders(utf8: $0) }
-        } ?? []
-        let body = messageBody(element(3))
-        return WorkerResponse(status: status, statusText: statusText, headers: headers, body: body)
+            headerLines = JSStrings.withUTF8(joined) { Self.splitJoinedHeaders(utf8: $0) }
+        }
+        return WorkerResponse(
+            status: Properties.intIfNumber(global, status) ?? 500,
+            statusText: Properties.stringIfString(global, statusText) ?? "", headers: headerLines,
+            body: messageBody(body))
     }
 }

@@ -24,8 +24,8 @@ final class ScriptContext {
     /// JS functions the prelude defined on `__kindling`, by name, read on first use (protected); see
     /// ``internalFunction(_:)``.
     var internals: [String: JSObjectRef] = [:]
-    /// Swift callbacks waiting for a JS value, by id; `settle` removes and calls them.
-    var pending: [Int: (Result<JSValueRef, ScriptError>) -> Void] = [:]
+    /// Swift callbacks waiting for the prelude, by id; `settle` and `respond` remove and call them.
+    var pending: [Int: PendingCallback] = [:]
     var nextPendingID = 1
     /// The resolve and reject functions (protected) of promises handed out by host functions, by id.
     var deferreds: [Int: (resolve: JSObjectRef, reject: JSObjectRef)] = [:]
@@ -178,6 +178,16 @@ final class ScriptContext {
     /// Keeps `callback` until the prelude calls `host.settle(id, …)` with the returned id (or the context fails
     /// every pending callback: a CPU-limit termination, shutdown).
     func register(_ callback: @escaping (Result<JSValueRef, ScriptError>) -> Void) -> Int {
+        register(.value(callback))
+    }
+
+    /// Keeps `callback` until the prelude answers a fetch with `host.respond(id, status, statusText, headers, body)`
+    /// (or fails it with `host.settle(id, false, error)`).
+    func registerResponse(_ callback: @escaping (Result<WorkerResponse, ScriptError>) -> Void) -> Int {
+        register(.response(callback))
+    }
+
+    private func register(_ callback: PendingCallback) -> Int {
         let id = nextPendingID
         nextPendingID += 1
         pending[id] = callback
@@ -210,7 +220,7 @@ final class ScriptContext {
 
     /// Fails and forgets pending callback `id`, if it is still waiting.
     func fail(id: Int, _ error: ScriptError) {
-        pending.removeValue(forKey: id)?(.failure(error))
+        pending.removeValue(forKey: id)?.fail(error)
     }
 
     /// Calls `onSettled` (on this thread) once `value` settles; immediately after the current JS call when it is
@@ -327,12 +337,43 @@ final class ScriptContext {
     func failPending(_ error: ScriptError) {
         let callbacks = pending
         pending.removeAll()
-        for (_, callback) in callbacks.sorted(by: { $0.key < $1.key }) { callback(.failure(error)) }
+        for (_, callback) in callbacks.sorted(by: { $0.key < $1.key }) { callback.fail(error) }
     }
 
     /// Settles pending entry `id`; called by the prelude's `awaitValue` through the `settle` host function.
     func settle(id: Int, fulfilled: Bool, value: JSValueRef) {
         guard let callback = pending.removeValue(forKey: id) else { return }
-        callback(fulfilled ? .success(value) : .failure(scriptError(value)))
+        switch callback {
+        case .value(let callback): callback(fulfilled ? .success(value) : .failure(scriptError(value)))
+        case .response(let callback):
+            callback(.failure(fulfilled ? PendingCallback.wrongAnswer : scriptError(value)))
+        }
     }
+
+    /// Answers pending fetch `id` with the response the prelude hands over in parts (the `respond` host function).
+    func respond(id: Int, status: JSValueRef, statusText: JSValueRef, headers: JSValueRef, body: JSValueRef) {
+        guard let callback = pending.removeValue(forKey: id) else { return }
+        switch callback {
+        case .response(let callback):
+            callback(.success(workerResponse(status: status, statusText: statusText, headers: headers, body: body)))
+        case .value(let callback): callback(.failure(PendingCallback.wrongAnswer))
+        }
+    }
+}
+
+/// What waits for the prelude to settle an id: a JS value, or a fetch's response, which the prelude hands over in
+/// parts as host-function arguments (no array to make in JS and read back element by element in Swift).
+enum PendingCallback {
+    case value((Result<JSValueRef, ScriptError>) -> Void)
+    case response((Result<WorkerResponse, ScriptError>) -> Void)
+
+    func fail(_ error: ScriptError) {
+        switch self {
+        case .value(let callback): callback(.failure(error))
+        case .response(let callback): callback(.failure(error))
+        }
+    }
+
+    /// A prelude answering a fetch with a plain value, or a plain call with a response: a bug in the prelude.
+    static let wrongAnswer = ScriptError(name: "Error", message: "Kindling's prelude answered with the wrong kind of result")
 }

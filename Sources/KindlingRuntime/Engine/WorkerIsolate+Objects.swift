@@ -50,7 +50,7 @@ extension WorkerIsolate {
         let arguments = try context.requestArguments(request)
         defer { context.unprotect(arguments) }
         let start = [target, JSValueMakeUndefined(context.global), context.internedString("instance")] + arguments
-        return try await settle("fetch", start) { value in context.workerResponse(value) }
+        return try await settleResponse(start)
     }
 
     /// Lets the isolate collect a kept object; later uses of it throw.

@@ -80,7 +80,7 @@ extension WorkerIsolate {
         let arguments = try context.requestArguments(request)
         defer { context.unprotect(arguments) }
         let start = [context.workerExports, context.internedString(name), context.internedString(kind)] + arguments
-        return try await settle("fetch", start) { value in context.workerResponse(value) }
+        return try await settleResponse(start)
     }
 
     /// Delivers a request like ``fetch(_:export:)``, without an async caller: the work is queued on
@@ -116,12 +116,7 @@ extension WorkerIsolate {
                         call[2] = context.internedString(kind)
                         try context.writeRequestArguments(request, to: call, at: 3)
                         let idIndex = 3 + ScriptContext.requestArgumentCount
-                        let id = context.register { outcome in
-                            switch outcome {
-                            case .success(let value): completion(.success(context.workerResponse(value)))
-                            case .failure(let error): completion(.failure(error))
-                            }
-                        }
+                        let id = context.registerResponse { completion($0.mapError { $0 }) }
                         call[idIndex] = JSValueMakeNumber(context.global, Double(id))
                         do throws(ScriptError) {
                             _ = try context.callInternal("fetch", UnsafeBufferPointer(rebasing: call[0...idIndex]))
@@ -165,9 +160,23 @@ extension WorkerIsolate {
     func settle<T: Sendable>(
         _ function: String, _ arguments: [JSValueRef?], convert: @escaping (JSValueRef) -> T
     ) async throws -> T {
+        try await awaitAnswer(function, arguments) { context, answer in context.register { answer($0.map(convert)) } }
+    }
+
+    /// Calls the prelude's `fetch` with `arguments` plus a fresh id, and waits for the response it answers that id
+    /// with.
+    func settleResponse(_ arguments: [JSValueRef?]) async throws -> WorkerResponse {
+        try await awaitAnswer("fetch", arguments) { context, answer in context.registerResponse(answer) }
+    }
+
+    /// Calls prelude function `function` with `arguments` plus the id `register` gives the answer's callback.
+    private func awaitAnswer<T: Sendable>(
+        _ function: String, _ arguments: [JSValueRef?],
+        register: (ScriptContext, @escaping (Result<T, ScriptError>) -> Void) -> Int
+    ) async throws -> T {
         let context = self.context
         let result: Result<T, ScriptError> = await withCheckedContinuation { continuation in
-            let id = context.register { outcome in continuation.resume(returning: outcome.map(convert)) }
+            let id = register(context) { continuation.resume(returning: $0) }
             do throws(ScriptError) {
                 _ = try context.callInternal(function, arguments + [JSValueMakeNumber(context.global, Double(id))])
             } catch {

@@ -25,6 +25,11 @@ extension ScriptContext {
             settle(id: id, fulfilled: JSValueToBoolean(context, arguments[1]), value: arguments[2])
             return nil
         }
+        defineFunction(on: host, "respond") { [unowned(unsafe) self] context, _, arguments in
+            let id = Int(JSValueToNumber(context, arguments[0], nil))
+            respond(id: id, status: arguments[1], statusText: arguments[2], headers: arguments[3], body: arguments[4])
+            return nil
+        }
         defineFunction(on: host, "log") { [unowned self] context, _, arguments in
             let level = Properties.string(context, arguments[0])
             let text = Properties.string(context, arguments[1])

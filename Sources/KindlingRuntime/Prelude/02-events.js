@@ -163,7 +163,7 @@
       host.settle(id, false, error);
       return;
     }
-    host.settle(id, true, [response.status, response.statusText, headers, body]);
+    host.respond(id, response.status, response.statusText, headers, body);
   }
 
   // --- bodies crossing to Swift (ScriptContext+Bodies.swift) ----------------------------------------------------
@@ -301,7 +301,7 @@
   host.fetch = function (exports, name, kind, method, url, headers, body, id) {
     let result;
     try {
-        const request = internal.newRequest(method, url, headers, body, undefined);
+      const request = internal.newRequest(method, url, headers, body, undefined);
       const ctx = new ExecutionContext();
       if (exports == null) {
         const event = new FetchEvent("fetch", { request, ctx });
