@@ -132,19 +132,28 @@ extension ScriptContext {
         }
     }
 
-    /// `(method, url, headers, body)` as the prelude's `internal.newRequest` takes them (a streamed body as a
-    /// `ReadableStream`), each protected (see ``protected(_:)``): the caller unprotects them after the call.
-    func requestArguments(_ request: WorkerRequest) throws(ScriptError) -> [JSValueRef?] {
-        try withStackValues { values throws(ScriptError) in
-            try writeRequestArguments(request, to: values, at: 0)
-            return values[0..<Self.requestArgumentCount].map { protected($0) }
+    /// Calls the prelude's `host.fetch(target, name, kind, method, url, headers, body, id)` for `request`: the
+    /// handler `target`/`name`/`kind` pick (exports and an export's name and kind, or a kept object), answering
+    /// pending id `id` (``registerResponse(_:)``). The whole argument list is made on the native stack.
+    func callFetch(
+        target: JSValueRef?, name: JSValueRef?, kind: JSValueRef?, request: WorkerRequest, id: Int
+    ) throws(ScriptError) {
+        try withStackValues { call throws(ScriptError) in
+            call[0] = target
+            call[1] = name
+            call[2] = kind
+            try writeRequestArguments(request, to: call, at: 3)
+            let idIndex = 3 + Self.requestArgumentCount
+            call[idIndex] = JSValueMakeNumber(global, Double(id))
+            _ = try callInternal("fetch", UnsafeBufferPointer(rebasing: call[0...idIndex]))
         }
     }
 
     /// How many values ``writeRequestArguments(_:to:at:)`` writes.
     static let requestArgumentCount = 4
 
-    /// Writes ``requestArguments(_:)``'s four values, unprotected, into `values` from `start` on: a buffer from
+    /// Writes a request's `(method, url, headers, body)`, as the prelude's `internal.newRequest` takes them (a
+    /// streamed body as a `ReadableStream`), unprotected, into `values` from `start` on: a buffer from
     /// ``withStackValues(_:)``, where the collector finds them.
     func writeRequestArguments(
         _ request: WorkerRequest, to values: UnsafeMutableBufferPointer<JSValueRef?>, at start: Int

@@ -152,10 +152,7 @@ final class ScriptContext {
     /// ``callInternal(_:_:)`` with arguments on the native stack (``withStackValues(_:)``), which the collector
     /// scans: they need no protection while the first lookup of `name` runs deferred prelude files.
     func callInternal(_ name: String, _ arguments: UnsafeBufferPointer<JSValueRef?>) throws(ScriptError) -> JSValueRef {
-        guard let function = try internalFunction(name) else {
-            throw ScriptError(name: "Error", message: "Kindling runtime function \(name) is missing from the prelude")
-        }
-        return try call(function, arguments)
+        try call(try requiredInternalFunction(name, internalFunction(name)), arguments)
     }
 
     /// Calls one of the functions the prelude registered on `__kindling`.
@@ -169,10 +166,15 @@ final class ScriptContext {
             defer { for case let value? in arguments { JSValueUnprotect(global, value) } }
             function = try internalFunction(name)
         }
+        return try call(try requiredInternalFunction(name, function), arguments)
+    }
+
+    /// `function`, the prelude's function `name`, or the error that says the prelude lacks it.
+    private func requiredInternalFunction(_ name: String, _ function: JSObjectRef?) throws(ScriptError) -> JSObjectRef {
         guard let function else {
             throw ScriptError(name: "Error", message: "Kindling runtime function \(name) is missing from the prelude")
         }
-        return try call(function, arguments)
+        return function
     }
 
     /// Keeps `callback` until the prelude calls `host.settle(id, …)` with the returned id (or the context fails

@@ -47,10 +47,11 @@ extension WorkerIsolate {
         try checkOpen()
         let target = try kept(object)
         let context = self.context
-        let arguments = try context.requestArguments(request)
-        defer { context.unprotect(arguments) }
-        let start = [target, JSValueMakeUndefined(context.global), context.internedString("instance")] + arguments
-        return try await settleResponse(start)
+        return try await awaitAnswer({ context.registerResponse($0) }) { id throws(ScriptError) in
+            try context.callFetch(
+                target: target, name: JSValueMakeUndefined(context.global), kind: context.internedString("instance"),
+                request: request, id: id)
+        }
     }
 
     /// Lets the isolate collect a kept object; later uses of it throw.

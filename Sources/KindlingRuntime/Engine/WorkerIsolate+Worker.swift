@@ -77,10 +77,11 @@ extension WorkerIsolate {
         try checkOpen()
         let kind = try exportForEvent("fetch", export: name)
         let context = self.context
-        let arguments = try context.requestArguments(request)
-        defer { context.unprotect(arguments) }
-        let start = [context.workerExports, context.internedString(name), context.internedString(kind)] + arguments
-        return try await settleResponse(start)
+        return try await awaitAnswer({ context.registerResponse($0) }) { id throws(ScriptError) in
+            try context.callFetch(
+                target: context.workerExports, name: context.internedString(name), kind: context.internedString(kind),
+                request: request, id: id)
+        }
     }
 
     /// Delivers a request like ``fetch(_:export:)``, without an async caller: the work is queued on
@@ -107,22 +108,13 @@ extension WorkerIsolate {
                     try isolate.checkOpen()
                     let kind = try isolate.exportForEvent("fetch", export: name)
                     let context = isolate.context
-                    // The whole call (exports, name, kind, the request's four values, the id) on the native stack,
-                    // where the collector finds it: no array to allocate, no value to protect and unprotect, for
-                    // every request.
-                    try context.withStackValues { call throws(ScriptError) in
-                        call[0] = context.workerExports
-                        call[1] = context.internedString(name)
-                        call[2] = context.internedString(kind)
-                        try context.writeRequestArguments(request, to: call, at: 3)
-                        let idIndex = 3 + ScriptContext.requestArgumentCount
-                        let id = context.registerResponse { completion($0.mapError { $0 }) }
-                        call[idIndex] = JSValueMakeNumber(context.global, Double(id))
-                        do throws(ScriptError) {
-                            _ = try context.callInternal("fetch", UnsafeBufferPointer(rebasing: call[0...idIndex]))
-                        } catch {
-                            context.fail(id: id, error)
-                        }
+                    let id = context.registerResponse { completion($0.mapError { $0 }) }
+                    do throws(ScriptError) {
+                        try context.callFetch(
+                            target: context.workerExports, name: context.internedString(name),
+                            kind: context.internedString(kind), request: request, id: id)
+                    } catch {
+                        context.fail(id: id, error)
                     }
                 } catch {
                     completion(.failure(error))
@@ -160,25 +152,22 @@ extension WorkerIsolate {
     func settle<T: Sendable>(
         _ function: String, _ arguments: [JSValueRef?], convert: @escaping (JSValueRef) -> T
     ) async throws -> T {
-        try await awaitAnswer(function, arguments) { context, answer in context.register { answer($0.map(convert)) } }
+        let context = self.context
+        return try await awaitAnswer({ answer in context.register { answer($0.map(convert)) } }) { id throws(ScriptError) in
+            _ = try context.callInternal(function, arguments + [JSValueMakeNumber(context.global, Double(id))])
+        }
     }
 
-    /// Calls the prelude's `fetch` with `arguments` plus a fresh id, and waits for the response it answers that id
-    /// with.
-    func settleResponse(_ arguments: [JSValueRef?]) async throws -> WorkerResponse {
-        try await awaitAnswer("fetch", arguments) { context, answer in context.registerResponse(answer) }
-    }
-
-    /// Calls prelude function `function` with `arguments` plus the id `register` gives the answer's callback.
-    private func awaitAnswer<T: Sendable>(
-        _ function: String, _ arguments: [JSValueRef?],
-        register: (ScriptContext, @escaping (Result<T, ScriptError>) -> Void) -> Int
+    /// Registers the answer's callback with `register`, runs `start` with the id it got, and waits for the answer;
+    /// when `start` throws, the id fails with its error.
+    func awaitAnswer<T: Sendable>(
+        _ register: (@escaping (Result<T, ScriptError>) -> Void) -> Int, start: (Int) throws(ScriptError) -> Void
     ) async throws -> T {
         let context = self.context
         let result: Result<T, ScriptError> = await withCheckedContinuation { continuation in
-            let id = register(context) { continuation.resume(returning: $0) }
+            let id = register { continuation.resume(returning: $0) }
             do throws(ScriptError) {
-                _ = try context.callInternal(function, arguments + [JSValueMakeNumber(context.global, Double(id))])
+                try start(id)
             } catch {
                 context.fail(id: id, error)
             }
