@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "KindlingCLI",
             dependencies: [
-                "Kindling", "KindlingBindings", "KindlingStorage",
+                "Kindling", "KindlingBindings", "KindlingRuntime", "KindlingStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

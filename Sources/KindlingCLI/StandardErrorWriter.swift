@@ -1,24 +1,30 @@
 import Foundation
+import KindlingRuntime
 
-/// Log text for stderr, written by a thread of its own a millisecond's worth at a time.
+/// Log text for stderr, written by a thread of its own ten milliseconds' worth at a time.
 ///
 /// `kindling dev` logs a line per request from the event loop that served it. Written there, each line
 /// was a `write(2)` of its own on the loop (38.8k req/s against 48k–53k with logging off, hello world
 /// under `wrk`). Here a line costs the loop an append under a lock. The writer thread sleeps until a line
-/// arrives, lets lines gather for a millisecond, then writes them all in one call, in order; while lines
-/// keep coming it goes on that way, a millisecond at a time, and is never woken: only a millisecond with no
-/// line sends it back to sleep. Going back to sleep after every write cost the serving loop a
-/// `pthread_cond_signal` (a futex system call) every millisecond, and a `DispatchQueue.asyncAfter` per
-/// millisecond before that kept two threads busy (libdispatch's timer manager and a worker, 5 % of the
-/// server's CPU under load). ``flush()`` runs before the process exits.
+/// arrives, lets lines gather for ten milliseconds (too short for a person to notice), then writes them all
+/// in one call, in order; while lines keep coming it goes on that way and is never woken: only a gathering
+/// time with no line sends it back to sleep. Going back to sleep after every write cost the serving loop a
+/// `pthread_cond_signal` (a futex system call) each time, and a `DispatchQueue.asyncAfter` per millisecond
+/// before that kept two threads busy (libdispatch's timer manager and a worker, 5 % of the server's CPU under
+/// load). The lock is held only to append a line or to swap the queued text with the writer's own emptied
+/// buffer, and spins before it sleeps (``SpinningCondition``), so the two event loops and the writer rarely
+/// make each other wait in the kernel. ``flush()`` runs before the process exits.
 final class StandardErrorWriter: @unchecked Sendable {
-    // Safety: `pending`, `writerSleeps` and `started` are guarded by `condition`'s lock; writing to the descriptor by
-    // `writeLock`.
+    // Safety: `pending`, `writerSleeps` and `started` are guarded by `condition`'s lock; `taken` and writing to the
+    // descriptor by `writeLock`.
 
     static let shared = StandardErrorWriter(fileDescriptor: 2)
 
-    private let condition = NSCondition()
+    private let condition = SpinningCondition()
     private var pending: [UInt8] = []
+    /// The text being written, swapped with `pending` and emptied after: the two buffers keep their capacity, so
+    /// taking the queued text allocates nothing while the loops wait for the lock.
+    private var taken: [UInt8] = []
     /// Whether the writer thread waits for a line (only then does `write` signal it: a syscall).
     private var writerSleeps = false
     private var started = false
@@ -26,8 +32,9 @@ final class StandardErrorWriter: @unchecked Sendable {
     /// the thread or ``flush()`` writes it.
     private let writeLock = NSLock()
     private let fileDescriptor: Int32
-    /// How long lines gather before they are written.
-    private static let gatherTime = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+    /// How long lines gather before they are written: each round wakes the thread, which takes a core from the
+    /// event loops for a moment.
+    private static let gatherTime = timespec(tv_sec: 0, tv_nsec: 10_000_000)
 
     init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
@@ -74,9 +81,13 @@ final class StandardErrorWriter: @unchecked Sendable {
     private func writePending() -> Bool {
         writeLock.lock()
         defer { writeLock.unlock() }
-        let taken = takePending()
+        condition.lock()
+        swap(&taken, &pending)
+        condition.unlock()
         writeOut(taken)
-        return !taken.isEmpty
+        let wrote = !taken.isEmpty
+        taken.removeAll(keepingCapacity: true)
+        return wrote
     }
 
     private func run() {
@@ -92,16 +103,6 @@ final class StandardErrorWriter: @unchecked Sendable {
                 nanosleep(&gather, nil)
             } while writePending()
         }
-    }
-
-    private func takePending() -> [UInt8] {
-        condition.lock()
-        var taken: [UInt8] = []
-        swap(&taken, &pending)
-        // The next lines start a buffer of the size this one reached, instead of growing one again.
-        pending.reserveCapacity(taken.count)
-        condition.unlock()
-        return taken
     }
 
     private func writeOut(_ bytes: [UInt8]) {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KindlingCLI
 
-/// `kindling dev`'s log writer: a thread that writes queued lines a millisecond's worth at a time. Each test gives
+/// `kindling dev`'s log writer: a thread that writes queued lines ten milliseconds' worth at a time. Each test gives
 /// a writer of its own the write end of a pipe and reads what arrives at the other end.
 @Suite("kindling dev's log writer")
 struct StandardErrorWriterTests {
@@ -60,8 +60,9 @@ struct StandardErrorWriterTests {
         let writer = StandardErrorWriter(fileDescriptor: pipe.writeEnd)
         writer.writeLine { $0 += Array("GET / 200 OK (0.4 ms)".utf8) }
         #expect(pipe.read(count: 22) == "GET / 200 OK (0.4 ms)\n")
-        // Twenty milliseconds without a line: the thread has written everything and sleeps until a line wakes it.
-        usleep(20_000)
+        // Fifty milliseconds without a line (several gathering times): the thread has written everything and sleeps
+        // until a line wakes it.
+        usleep(50_000)
         writer.write("second\n")
         #expect(pipe.read(count: 7) == "second\n")
     }

@@ -96,7 +96,9 @@ final class Worker: Sendable {
         _ request: KindlingRuntime.WorkerRequest, entrypoint: String?, inline: Bool = false,
         beforeAnswer: (@Sendable () throws -> Void)? = nil
     ) async throws -> KindlingRuntime.WorkerResponse {
-        try await withCheckedThrowingContinuation { continuation in
+        // Unsafe, not checked: the completion runs exactly once (WorkerIsolate's contract), and the checked form
+        // allocates a second object every request.
+        try await withUnsafeThrowingContinuation { continuation in
             isolate.fetch(request, export: entrypoint ?? "default", inline: inline) { result in
                 do {
                     try beforeAnswer?()

@@ -30,7 +30,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         case closure(@Sendable () -> Void)
     }
 
-    private let condition = NSCondition()
+    private let condition = SpinningCondition()
     private var pending: [Work] = []
     private var running = true
     private var started = false
@@ -203,7 +203,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
                 idle = true
                 if cachesReleased {
                     condition.wait()
-                } else if !condition.wait(until: Date(timeIntervalSinceNow: Self.idleTimeBeforeRelease)) {
+                } else if !condition.wait(seconds: Self.idleTimeBeforeRelease) {
                     // Idle for a while: likely to stay so (a busy isolate gets its next job sooner).
                     cachesReleased = true
                     condition.unlock()

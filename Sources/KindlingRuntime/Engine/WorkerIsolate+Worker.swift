@@ -164,7 +164,9 @@ extension WorkerIsolate {
         _ register: (@escaping (Result<T, ScriptError>) -> Void) -> Int, start: (Int) throws(ScriptError) -> Void
     ) async throws -> T {
         let context = self.context
-        let result: Result<T, ScriptError> = await withCheckedContinuation { continuation in
+        // Unsafe, not checked: a registered id is answered exactly once (settled, failed, or failed when the context
+        // closes), and the checked form allocates a second object every call.
+        let result: Result<T, ScriptError> = await withUnsafeContinuation { continuation in
             let id = register { continuation.resume(returning: $0) }
             do throws(ScriptError) {
                 try start(id)
