@@ -193,7 +193,7 @@ extension HTTPConnection {
             state.response = .ended
             state.status = code
             return HTTPResponseHead.converting(
-                HTTPResponse(status: code, headerFields: [.contentType: "text/plain; charset=utf-8"]),
+                .response(HTTPResponse(status: code, headerFields: [.contentType: "text/plain; charset=utf-8"])),
                 bodyLength: text.utf8.count,
                 isHead: state.isHead,
                 version: state.version,

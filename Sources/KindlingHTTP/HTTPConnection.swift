@@ -172,7 +172,7 @@ final class HTTPConnection: Sendable {
     /// Waits while a `100 Continue` is being written by a concurrent body read (rare: reading and answering at the
     /// same moment from two tasks), so the final head always follows it.
     private func beginResponse(
-        _ response: HTTPResponse,
+        _ response: ResponseHeadSource,
         bodyLength: Int?,
         generation: UInt64
     ) async throws -> (head: HTTPResponseHead, framing: BodyFraming) {
@@ -205,7 +205,7 @@ final class HTTPConnection: Sendable {
         }
     }
 
-    func writeComplete(_ response: HTTPResponse, body: ByteBuffer, generation: UInt64) async throws {
+    func writeComplete(_ response: ResponseHeadSource, body: ByteBuffer, generation: UInt64) async throws {
         let (head, framing) = try await self.beginResponse(response, bodyLength: body.readableBytes, generation: generation)
         if framing == .none || body.readableBytes == 0 {
             try self.bridge.write(.head(head), .end(nil))
@@ -215,7 +215,7 @@ final class HTTPConnection: Sendable {
     }
 
     func writeHead(_ response: HTTPResponse, generation: UInt64) async throws {
-        let (head, _) = try await self.beginResponse(response, bodyLength: nil, generation: generation)
+        let (head, _) = try await self.beginResponse(.response(response), bodyLength: nil, generation: generation)
         try self.bridge.write(.head(head))
     }
 

@@ -35,7 +35,25 @@ public struct HTTPResponseWriter: Sendable {
     /// - Throws: ``HTTPServerError`` `.responseAlreadyStarted` on a second response, `.responseFinished` after
     ///   `respond` returned, or NIO's error if the connection is gone.
     public func write(_ response: HTTPResponse, body: ByteBuffer = ByteBuffer()) async throws {
-        try await self.connection.writeComplete(response, body: body, generation: self.generation)
+        try await self.connection.writeComplete(.response(response), body: body, generation: self.generation)
+    }
+
+    /// Writes a complete response given as a status and plain header lines, in one go.
+    ///
+    /// For responders whose headers already exist as name/value strings (Kindling's come from a worker's
+    /// `Headers`): it skips building `HTTPFields` only for the server to take them apart again, which is measurable
+    /// at tens of thousands of requests a second. The lines get the same treatment as fields: a name that is not an
+    /// HTTP token is left out, invalid bytes in a value become spaces, and the framing headers are the server's.
+    /// - Parameters:
+    ///   - status: The status code and reason phrase.
+    ///   - headerLines: The header fields, in order, names in any case.
+    ///   - body: The whole body; its length becomes `Content-Length`.
+    /// - Throws: As ``write(_:body:)-(_,ByteBuffer)``.
+    public func write(
+        status: HTTPResponse.Status, headerLines: [(name: String, value: String)], body: ByteBuffer
+    ) async throws {
+        try await self.connection.writeComplete(
+            .lines(status: status, lines: headerLines), body: body, generation: self.generation)
     }
 
     /// Writes a complete response whose body is UTF-8 text.

@@ -52,6 +52,73 @@ enum BodyFraming: Equatable {
     case untilClose
 }
 
+/// A response head as a responder gives it: an `HTTPResponse`, or a status with plain header lines
+/// (``HTTPResponseWriter/write(status:headerLines:body:)``).
+enum ResponseHeadSource {
+    case response(HTTPResponse)
+    case lines(status: HTTPResponse.Status, lines: [(name: String, value: String)])
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .response(let response): response.status
+        case .lines(let status, _): status
+        }
+    }
+
+    var fieldCount: Int {
+        switch self {
+        case .response(let response): response.headerFields.count
+        case .lines(_, let lines): lines.count
+        }
+    }
+
+    /// Calls `add` with each field's lower-case name, the name to send and the value, in order. Lines whose name
+    /// is not an HTTP token are left out; values are made legal as `HTTPField` makes them (invalid bytes become
+    /// spaces, surrounding whitespace goes), so no line can break the head apart.
+    func forEachField(_ add: (_ canonicalName: String, _ name: String, _ value: String) -> Void) {
+        switch self {
+        case .response(let response):
+            for field in response.headerFields { add(field.name.canonicalName, field.name.rawName, field.value) }
+        case .lines(_, let lines):
+            for (name, value) in lines {
+                // Most lines come from a worker's `Headers`, already lower case and legal: checked byte by byte,
+                // they skip building an `HTTPField`.
+                let legalValue = Self.isPlainLegalValue(value) ? value : HTTPField(name: .server, value: value).value
+                if Self.isLowerCaseToken(name) {
+                    add(name, name, legalValue)
+                } else if let fieldName = HTTPField.Name(name) {
+                    add(fieldName.canonicalName, fieldName.rawName, legalValue)
+                }
+            }
+        }
+    }
+
+    /// Whether `name` is a non-empty RFC 9110 token without upper-case letters.
+    private static func isLowerCaseToken(_ name: String) -> Bool {
+        !name.utf8.isEmpty && name.utf8.allSatisfy(isLowerCaseTokenByte)
+    }
+
+    private static func isLowerCaseTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    /// Whether `value` is a legal field value as it is: no control bytes but tab, no DEL, no whitespace at
+    /// either end (bytes from 0x80 up are allowed, as `HTTPField` allows them).
+    private static func isPlainLegalValue(_ value: String) -> Bool {
+        let utf8 = value.utf8
+        if let first = utf8.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { return false }
+        if let last = utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { return false }
+        return utf8.allSatisfy { $0 >= 0x20 ? $0 != 0x7F : $0 == UInt8(ascii: "\t") }
+    }
+}
+
 extension HTTPResponseHead {
     /// Converts a response for the wire and picks its framing.
     ///
@@ -65,7 +132,7 @@ extension HTTPResponseHead {
     ///   - serverName: The `Server` value to add when the response has none.
     /// - Returns: The head and its framing; `framing == .untilClose` means the connection must close.
     static func converting(
-        _ response: HTTPResponse,
+        _ response: ResponseHeadSource,
         bodyLength: Int?,
         isHead: Bool,
         version: HTTPVersion,
@@ -73,31 +140,32 @@ extension HTTPResponseHead {
         date: String,
         serverName: String?
     ) -> (head: HTTPResponseHead, framing: BodyFraming) {
-        let code = response.status.code
+        let status = response.status
+        let code = status.code
         let statusForbidsBody = (100..<200).contains(code) || code == 204 || code == 304
         var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headerFields.count + 3)
+        headers.reserveCapacity(response.fieldCount + 3)
         var declaredLength: Int?
         var hasDate = false
         var hasServer = false
-        for field in response.headerFields {
-            switch field.name {
-            case .contentLength:
+        response.forEachField { canonicalName, name, value in
+            switch canonicalName {
+            case "content-length":
                 // A body given in full sets its own length below; a declared one is kept for streams and HEAD.
-                if bodyLength == nil, declaredLength == nil, let length = Int(field.value), length >= 0 {
+                if bodyLength == nil, declaredLength == nil, let length = Int(value), length >= 0 {
                     declaredLength = length
                 }
-                continue
-            case .transferEncoding, .connection:
-                continue  // framing and connection management are ours
-            case .date:
+                return
+            case "transfer-encoding", "connection":
+                return  // framing and connection management are ours
+            case "date":
                 hasDate = true
-            case .server:
+            case "server":
                 hasServer = true
             default:
                 break
             }
-            headers.add(name: field.name.rawName, value: field.value)
+            headers.add(name: name, value: value)
         }
         if !hasDate { headers.add(name: "date", value: date) }
         if !hasServer, let serverName { headers.add(name: "server", value: serverName) }
@@ -122,8 +190,8 @@ extension HTTPResponseHead {
         } else if version.major == 1 && version.minor == 0 {
             headers.add(name: "connection", value: "keep-alive")
         }
-        let status = HTTPResponseStatus(statusCode: code, reasonPhrase: response.status.reasonPhrase)
-        return (HTTPResponseHead(version: version, status: status, headers: headers), framing)
+        let wireStatus = HTTPResponseStatus(statusCode: code, reasonPhrase: status.reasonPhrase)
+        return (HTTPResponseHead(version: version, status: wireStatus, headers: headers), framing)
     }
 }
 

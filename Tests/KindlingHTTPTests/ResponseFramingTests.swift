@@ -16,7 +16,7 @@ struct ResponseFramingTests {
         serverName: String? = nil
     ) -> (head: HTTPResponseHead, framing: BodyFraming) {
         HTTPResponseHead.converting(
-            response,
+            .response(response),
             bodyLength: bodyLength,
             isHead: isHead,
             version: version,
@@ -106,5 +106,59 @@ struct ResponseFramingTests {
         let (head, _) = convert(HTTPResponse(status: .init(code: 418, reasonPhrase: "I'm a teapot")), bodyLength: 0)
         #expect(head.status.code == 418)
         #expect(head.status.reasonPhrase == "I'm a teapot")
+    }
+
+    // Plain header lines (`HTTPResponseWriter.write(status:headerLines:body:)`), checked here rather than by
+    // HTTPFields: the same rules must hold.
+
+    private func convertLines(_ lines: [(name: String, value: String)], bodyLength: Int? = 3) -> HTTPResponseHead {
+        HTTPResponseHead.converting(
+            .lines(status: .ok, lines: lines),
+            bodyLength: bodyLength,
+            isHead: false,
+            version: .http1_1,
+            keepAlive: true,
+            date: "Sun, 06 Nov 1994 08:49:37 GMT",
+            serverName: nil
+        ).head
+    }
+
+    /// The head as the encoder will write it, one `name: value` string per header, in order.
+    private func lines(of head: HTTPResponseHead) -> [String] {
+        head.headers.map { "\($0.name): \($0.value)" }
+    }
+
+    @Test("header lines are sent in order after the server's framing is applied")
+    func plainLines() {
+        let head = convertLines([
+            ("content-type", "text/plain;charset=UTF-8"), ("x-b", "2"), ("x-a", "1"),
+            ("content-length", "99"), ("transfer-encoding", "chunked"), ("connection", "upgrade"),
+        ])
+        #expect(lines(of: head) == [
+            "content-type: text/plain;charset=UTF-8", "x-b: 2", "x-a: 1",
+            "date: Sun, 06 Nov 1994 08:49:37 GMT", "content-length: 3",
+        ])
+    }
+
+    @Test("a header line whose name is not an HTTP token is left out; other names keep their case")
+    func lineNames() {
+        let head = convertLines([
+            ("X-Mixed-Case", "kept"), ("bad name", "x"), ("", "empty"), ("evil\r\ninjected", "x"), ("ok", "yes"),
+        ])
+        #expect(lines(of: head) == [
+            "X-Mixed-Case: kept", "ok: yes", "date: Sun, 06 Nov 1994 08:49:37 GMT", "content-length: 3",
+        ])
+    }
+
+    @Test("a header line's value cannot break the head: control bytes become spaces, outer whitespace goes")
+    func lineValues() {
+        let head = convertLines([
+            ("x-split", "a\r\nset-cookie: stolen"), ("x-nul", "a\u{0}b"), ("x-padded", "  padded\t"),
+            ("x-tab", "a\tb"), ("x-utf8", "café"), ("date", "custom"),
+        ], bodyLength: nil)
+        #expect(lines(of: head) == [
+            "x-split: a  set-cookie: stolen", "x-nul: a b", "x-padded: padded", "x-tab: a\tb", "x-utf8: café",
+            "date: custom", "transfer-encoding: chunked",
+        ])
     }
 }

@@ -40,12 +40,14 @@ struct DispatchResponder: HTTPResponder {
             try await writer.write(page.response, body: page.body)
             return
         }
-        var head = HTTPResponse(status: .init(code: response.status, reasonPhrase: response.statusText))
-        head.headerFields = HTTPFields(response.headers)
+        let status = HTTPResponse.Status(code: response.status, reasonPhrase: response.statusText)
         switch response.body {
         case .bytes(let bytes):
-            try await writer.write(head, body: ByteBuffer(bytes: bytes))
+            // The worker's header lines go to the server as they are, not through HTTPFields.
+            try await writer.write(
+                status: status, headerLines: response.headers.map { ($0.name, $0.value) }, body: ByteBuffer(bytes: bytes))
         case .stream(let stream):
+            let head = HTTPResponse(status: status, headerFields: HTTPFields(response.headers))
             try await writeStreamed(head, stream, for: request, writer: writer)
         }
     }
