@@ -82,7 +82,8 @@ enum ResponseHeadSource {
         case .lines(_, let lines):
             for (name, value) in lines {
                 // Most lines come from a worker's `Headers`, already lower case and legal: checked byte by byte,
-                // they skip building an `HTTPField`.
+                // they skip building an `HTTPField`. The rare other value is legalized by one (any name will do:
+                // HTTPTypes has no public way to legalize a value alone).
                 let legalValue = Self.isPlainLegalValue(value) ? value : HTTPField(name: .server, value: value).value
                 if Self.isLowerCaseToken(name) {
                     add(name, name, legalValue)
