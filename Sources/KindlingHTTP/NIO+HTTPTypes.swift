@@ -191,8 +191,16 @@ extension HTTPResponseHead {
         } else if version.major == 1 && version.minor == 0 {
             headers.add(name: "connection", value: "keep-alive")
         }
-        let wireStatus = HTTPResponseStatus(statusCode: code, reasonPhrase: status.reasonPhrase)
-        return (HTTPResponseHead(version: version, status: wireStatus, headers: headers), framing)
+        return (HTTPResponseHead(version: version, status: wireStatus(status), headers: headers), framing)
+    }
+
+    /// NIO's status for `status`, keeping its reason phrase: `HTTPResponseStatus(statusCode:reasonPhrase:)` maps
+    /// every code NIO knows to its standard phrase and drops the one given, so a worker's `statusText` ("201 Made
+    /// It") would reach the client as "201 Created". An empty phrase gets the standard one.
+    private static func wireStatus(_ status: HTTPResponse.Status) -> HTTPResponseStatus {
+        let standard = HTTPResponseStatus(statusCode: status.code)
+        if status.reasonPhrase.isEmpty || status.reasonPhrase == standard.reasonPhrase { return standard }
+        return .custom(code: UInt(status.code), reasonPhrase: status.reasonPhrase)
     }
 }
 

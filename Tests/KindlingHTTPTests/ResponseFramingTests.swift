@@ -106,6 +106,12 @@ struct ResponseFramingTests {
         let (head, _) = convert(HTTPResponse(status: .init(code: 418, reasonPhrase: "I'm a teapot")), bodyLength: 0)
         #expect(head.status.code == 418)
         #expect(head.status.reasonPhrase == "I'm a teapot")
+        // A phrase of the responder's own for a code NIO knows is kept, not replaced by the standard one.
+        let (own, _) = convert(HTTPResponse(status: .init(code: 201, reasonPhrase: "Made It")), bodyLength: 0)
+        #expect(own.status.code == 201)
+        #expect(own.status.reasonPhrase == "Made It")
+        let (plain, _) = convert(HTTPResponse(status: .init(code: 201, reasonPhrase: "")), bodyLength: 0)
+        #expect(plain.status.reasonPhrase == "Created")
     }
 
     // Plain header lines (`HTTPResponseWriter.write(status:headerLines:body:)`), checked here rather than by

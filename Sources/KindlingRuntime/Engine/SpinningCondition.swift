@@ -5,7 +5,7 @@ import Foundation
 /// `NSCondition` takes a default pthread mutex, which puts a thread that finds it held straight to sleep in the
 /// kernel (a `futex` call, and another to wake it). The locks this replaces are held for a few hundred nanoseconds at
 /// a time — an isolate's work queue, `kindling dev`'s log buffer — but taken from both event loops at up to 100,000
-/// times a second, so under load they were found held now and then, and each time the loser slept: 0.11 `futex`
+/// times a second, so under load they were found held now and then, and each time the loser slept: 0.06–0.11 `futex`
 /// calls a request under `wrk`, all from these two locks. glibc's adaptive mutex (`PTHREAD_MUTEX_ADAPTIVE_NP`) spins
 /// for a moment first, which outlasts such a short hold.
 public final class SpinningCondition: @unchecked Sendable {

@@ -4,7 +4,8 @@ public struct WorkerResponse: Sendable, Equatable {
     public var status: Int
     /// The status text (the reason phrase unless the worker set its own).
     public var statusText: String
-    /// The header lines as the worker's `Headers` iterates them: names lower case, sorted, values combined.
+    /// The header lines as the worker's `Headers` holds them: names lower case, in the order they were added, a
+    /// repeated name on lines of its own (as `Set-Cookie` must be); iterating them in JS sorts and combines them.
     public var headers: [WorkerRequest.Header]
     /// The body: bytes (empty for no body), or a stream when the worker answered with one.
     public var body: MessageBody
