@@ -41,6 +41,14 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         var queuedWrites = 0
         /// Body bytes handed over by ``writeBody(_:bytes:)`` that the socket has not taken yet.
         var bytesInFlight = 0
+        /// Offered each request head that arrives with nothing buffered before it (``HTTPConnection``'s callback
+        /// path); returns whether it took the request.
+        var callbackPath: (@Sendable (HTTPRequestHead) -> Bool)?
+        /// A request taken by the callback path is being answered: parts that arrive meanwhile wait in `buffer`
+        /// even though the task is parked, so that requests are still answered in order.
+        var callbackInFlight = false
+        /// The `.end` of the head the callback path took has not arrived yet; it is dropped when it does.
+        var dropNextEnd = false
     }
 
     init(channel: any Channel) {
@@ -60,15 +68,54 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = Self.unwrapInboundIn(data)
-        let reader = self.state.withLock { state -> UnsafeContinuation<HTTPServerRequestPart?, any Error>? in
-            if let reader = state.reader {
-                state.reader = nil
+        let route = self.state.withLock { state -> Route in
+            if state.dropNextEnd, case .end = part {
+                state.dropNextEnd = false
+                return .kept
+            }
+            // A head with nothing before it may be answered on the spot, without the task (the connection declines
+            // while an exchange is in progress). Claimed before the offer, since the callback may answer (and
+            // finish) before it returns.
+            if case .head(let head) = part, let offer = state.callbackPath, state.buffer.isEmpty,
+                !state.callbackInFlight
+            {
+                state.callbackInFlight = true
+                state.dropNextEnd = true
+                return .offer(offer, head)
+            }
+            return Self.deliver(part, &state)
+        }
+        switch route {
+        case .resume(let reader):
+            reader.resume(returning: part)
+        case .offer(let offer, let head):
+            if offer(head) { return }
+            let reader = self.state.withLock { state -> UnsafeContinuation<HTTPServerRequestPart?, any Error>? in
+                state.callbackInFlight = false
+                state.dropNextEnd = false
+                guard case .resume(let reader) = Self.deliver(part, &state) else { return nil }
                 return reader
             }
-            state.buffer.append(part)
-            return nil
+            reader?.resume(returning: part)
+        case .kept:
+            break
         }
-        reader?.resume(returning: part)
+    }
+
+    private enum Route {
+        case resume(UnsafeContinuation<HTTPServerRequestPart?, any Error>)
+        case offer(@Sendable (HTTPRequestHead) -> Bool, HTTPRequestHead)
+        case kept
+    }
+
+    /// Hands `part` to the parked task, or buffers it while there is none or a callback exchange is in flight.
+    private static func deliver(_ part: HTTPServerRequestPart, _ state: inout State) -> Route {
+        if !state.callbackInFlight, let reader = state.reader {
+            state.reader = nil
+            return .resume(reader)
+        }
+        state.buffer.append(part)
+        return .kept
     }
 
     func read(context: ChannelHandlerContext) {
@@ -102,8 +149,10 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
             return
         }
         if let event = event as? ChannelEvent, event == .inputClosed {
-            let reader = self.state.withLock { state in
+            let reader = self.state.withLock { state -> UnsafeContinuation<HTTPServerRequestPart?, any Error>? in
                 state.inputClosed = true
+                // A callback exchange still answers a half-closed client; its end lets the task go.
+                guard !state.callbackInFlight else { return nil }
                 defer { state.reader = nil }
                 return state.reader
             }
@@ -125,6 +174,8 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     private func finish(error: (any Error)?) {
         let (reader, waiters) = self.state.withLock { state in
             state.closed = true
+            state.callbackPath = nil  // the connection's callbacks hold it: let it go with the channel
+            state.isBusy = nil
             if state.failure == nil { state.failure = error }
             defer {
                 state.reader = nil
@@ -142,8 +193,55 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     var hasParkedReader: Bool { self.state.withLock { $0.reader != nil } }
 
     /// Tells the idle timeout whether a request is in progress.
-    func setBusyCheck(_ isBusy: @escaping @Sendable () -> Bool) {
+    func setBusyCheck(_ isBusy: (@Sendable () -> Bool)?) {
         self.state.withLock { $0.isBusy = isBusy }
+    }
+
+    /// Offers each request head that arrives with nothing buffered before it to `offer`
+    /// (``HTTPConnection/offerRequests(to:)``).
+    func setCallbackPath(_ offer: @escaping @Sendable (HTTPRequestHead) -> Bool) {
+        self.state.withLock { $0.callbackPath = offer }
+    }
+
+    /// Drops the connection's callbacks (the offer and the busy check), which hold it strongly.
+    func releaseConnection() {
+        self.state.withLock { state in
+            state.callbackPath = nil
+            state.isBusy = nil
+        }
+    }
+
+    /// Ends the callback exchange in flight. The parked task gets what arrived meanwhile, led by `handOff` (the
+    /// request the callback gave back to the task, with its end) if given.
+    /// - Returns: Whether the task is still there to read it (`false` once the connection has closed).
+    func finishCallbackExchange(handingOff handOff: HTTPRequestHead? = nil) -> Bool {
+        let (reader, step, resumeReading, open) = self.state.withLock {
+            state -> (UnsafeContinuation<HTTPServerRequestPart?, any Error>?, Result<HTTPServerRequestPart?, any Error>, Bool, Bool) in
+            state.callbackInFlight = false
+            if state.closed || state.failure != nil { return (nil, .success(nil), false, false) }
+            if let handOff {
+                state.buffer.prepend(.end(nil))
+                state.buffer.prepend(.head(handOff))
+            }
+            guard let reader = state.reader else { return (nil, .success(nil), false, true) }
+            let step: Result<HTTPServerRequestPart?, any Error>
+            if let part = state.buffer.popFirst() {
+                step = .success(part)
+            } else if let failure = state.failure {
+                step = .failure(failure)
+            } else if state.closed || state.inputClosed {
+                step = .success(nil)
+            } else {
+                return (nil, .success(nil), false, true)  // nothing yet: the task stays parked
+            }
+            state.reader = nil
+            let resume = state.readHeld && state.buffer.count <= Self.lowWatermark
+            if resume { state.readHeld = false }
+            return (reader, step, resume, true)
+        }
+        if resumeReading { self.channel.read() }
+        reader?.resume(with: step)
+        return open
     }
 
     /// The next request part, or `nil` once the connection has closed.

@@ -8,18 +8,27 @@ extension HTTPConnection {
     ///
     /// Runs on the connection's task. Returns normally in every case; I/O errors just end the connection.
     func serve(responder: any HTTPResponder, remoteAddress: SocketAddress?, localAddress: SocketAddress?) async {
+        defer { self.bridge.releaseConnection() }
         do {
             while let part = try await self.bridge.next() {
                 guard case .head(let head) = part else {
                     return  // a body part with no head: the decoder would have failed; nothing sane to do
                 }
-                let context = HTTPRequestContext(
-                    remoteAddress: remoteAddress,
-                    localAddress: localAddress,
-                    receivedAt: .now,
-                    allocator: self.allocator
-                )
-                let keepGoing = try await self.handle(head, context: context, responder: responder)
+                // A request the callback path handed back keeps the context it arrived with.
+                let handOff = self.exchange.withLock { state in
+                    defer { state.handOff = nil }
+                    return state.handOff
+                }
+                let context =
+                    handOff?.context
+                    ?? HTTPRequestContext(
+                        remoteAddress: remoteAddress,
+                        localAddress: localAddress,
+                        receivedAt: .now,
+                        allocator: self.allocator
+                    )
+                let keepGoing = try await self.handle(
+                    head, context: context, responder: responder, handOff: handOff?.respond)
                 if !keepGoing { return }
             }
         } catch {
@@ -31,7 +40,8 @@ extension HTTPConnection {
     private func handle(
         _ head: HTTPRequestHead,
         context: HTTPRequestContext,
-        responder: any HTTPResponder
+        responder: any HTTPResponder,
+        handOff: (@Sendable (HTTPResponseWriter) async throws -> Void)?
     ) async throws -> Bool {
         let contentLength = head.headers.first(name: "content-length").flatMap { Int($0) }
         let hasBody = (contentLength ?? 0) > 0 || head.headers.contains(name: "transfer-encoding")
@@ -71,42 +81,29 @@ extension HTTPConnection {
         }
 
         let generation = self.exchange.withLock { state in
-            state.generation &+= 1
-            state.active = true
-            state.busy = true
-            state.version = head.version
-            state.isHead = head.method == .HEAD
-            state.keepAlive = head.isKeepAlive && !state.quiescing
-            state.bodyEnded = false
-            state.reading = false
-            state.bodyBytes = 0
-            state.bodyTooLarge = false
-            state.bodyBroken = false
-            state.continueState = expectsContinue ? .pending : .notNeeded
-            state.response = .idle
-            state.status = nil
-            state.framing = .none
-            state.responseBytes = 0
-            state.mustClose = false
-            return state.generation
+            state.begin(head, expectsContinue: expectsContinue, byCallback: false)
         }
 
         var failure: (any Error)?
         do {
-            try await responder.respond(
-                to: request,
-                body: HTTPRequestBody(connection: self, generation: generation, expectedLength: contentLength),
-                context: context,
-                writer: HTTPResponseWriter(connection: self, generation: generation)
-            )
+            let writer = HTTPResponseWriter(connection: self, generation: generation)
+            if let handOff {
+                try await handOff(writer)
+            } else {
+                try await responder.respond(
+                    to: request,
+                    body: HTTPRequestBody(connection: self, generation: generation, expectedLength: contentLength),
+                    context: context,
+                    writer: writer
+                )
+            }
         } catch {
             failure = error
         }
 
         // From here on, the body and writer of this request fail; what is left is ours to finish.
         let after = self.exchange.withLock { state in
-            state.active = false
-            state.generation &+= 1
+            state.end()
             return state
         }
         var keepConnection = after.keepAlive && !after.mustClose && !after.reading

@@ -19,6 +19,8 @@ final class HTTPConnection: Sendable {
     let configuration: HTTPServerConfiguration
     let allocator: ByteBufferAllocator
     let exchange: Mutex<Exchange>
+    /// The channel's event loop: where the callback path writes.
+    let eventLoop: any EventLoop
 
     var channel: any Channel { self.bridge.channel }
 
@@ -27,7 +29,10 @@ final class HTTPConnection: Sendable {
         self.configuration = configuration
         self.allocator = bridge.channel.allocator
         self.exchange = Mutex(Exchange())
-        bridge.setBusyCheck { [weak self] in self?.exchange.withLock { $0.busy } ?? false }
+        self.eventLoop = bridge.channel.eventLoop
+        // A strong reference, let go when the channel closes or serving ends (`releaseConnection`): a weak one
+        // would give the connection a side table, which makes every retain and release of it a slower call.
+        bridge.setBusyCheck { [self] in self.exchange.withLock { $0.busy } }
     }
 
     /// Asks the connection to finish: an idle one closes now; a busy one closes after its current response, which
@@ -72,6 +77,41 @@ final class HTTPConnection: Sendable {
         var responseBytes = 0
         /// The connection must close after this response (already announced or not).
         var mustClose = false
+
+        /// The exchange is answered through an ``HTTPReply`` (the callback path), not by the connection's task.
+        var byCallback = false
+        /// A callback exchange handed back to the task: the next head the task reads is answered by this.
+        var handOff: HandOff?
+
+        /// Starts the exchange for `head`; returns its generation.
+        mutating func begin(_ head: HTTPRequestHead, expectsContinue: Bool, byCallback: Bool) -> UInt64 {
+            self.generation &+= 1
+            self.active = true
+            self.busy = true
+            self.version = head.version
+            self.isHead = head.method == .HEAD
+            self.keepAlive = head.isKeepAlive && !self.quiescing
+            self.bodyEnded = false
+            self.reading = false
+            self.bodyBytes = 0
+            self.bodyTooLarge = false
+            self.bodyBroken = false
+            self.continueState = expectsContinue ? .pending : .notNeeded
+            self.response = .idle
+            self.status = nil
+            self.framing = .none
+            self.responseBytes = 0
+            self.mustClose = false
+            self.byCallback = byCallback
+            return self.generation
+        }
+
+        /// Ends the exchange for its responder: bodies and writers made for it fail from now on.
+        mutating func end() {
+            self.active = false
+            self.byCallback = false
+            self.generation &+= 1
+        }
 
         mutating func checkWritable(_ generation: UInt64) throws(HTTPServerError) {
             guard self.active, self.generation == generation else { throw .responseFinished }
@@ -166,6 +206,31 @@ final class HTTPConnection: Sendable {
 
     // MARK: Response
 
+    /// Converts the head of a response that is about to be written (under the `exchange` lock), marking the
+    /// response as started, or as ended when its whole body is known.
+    func claimResponse(
+        _ response: ResponseHeadSource, bodyLength: Int?, _ state: inout Exchange
+    ) -> (head: HTTPResponseHead, framing: BodyFraming) {
+        let converted = HTTPResponseHead.converting(
+            response,
+            bodyLength: bodyLength,
+            isHead: state.isHead,
+            version: state.version,
+            keepAlive: state.keepAlive && !state.mustClose,
+            date: state.dates.current(),
+            serverName: self.configuration.serverName
+        )
+        state.framing = converted.framing
+        if let bodyLength {
+            state.response = .ended
+            state.responseBytes = bodyLength
+        } else {
+            state.response = .streaming
+            if converted.framing == .untilClose { state.mustClose = true }
+        }
+        return converted
+    }
+
     /// Claims the response for `generation` and converts its head, in one critical section so that two racing
     /// writers cannot both send a head.
     ///
@@ -181,24 +246,7 @@ final class HTTPConnection: Sendable {
                 state throws(HTTPServerError) -> (head: HTTPResponseHead, framing: BodyFraming)? in
                 try state.checkWritable(generation)
                 if state.startResponse(status: response.status) { return nil }
-                let converted = HTTPResponseHead.converting(
-                    response,
-                    bodyLength: bodyLength,
-                    isHead: state.isHead,
-                    version: state.version,
-                    keepAlive: state.keepAlive && !state.mustClose,
-                    date: state.dates.current(),
-                    serverName: self.configuration.serverName
-                )
-                state.framing = converted.framing
-                if let bodyLength {
-                    state.response = .ended
-                    state.responseBytes = bodyLength
-                } else {
-                    state.response = .streaming
-                    if converted.framing == .untilClose { state.mustClose = true }
-                }
-                return converted
+                return self.claimResponse(response, bodyLength: bodyLength, &state)
             }
             if let converted { return converted }
             await Task.yield()
@@ -207,6 +255,11 @@ final class HTTPConnection: Sendable {
 
     func writeComplete(_ response: ResponseHeadSource, body: ByteBuffer, generation: UInt64) async throws {
         let (head, framing) = try await self.beginResponse(response, bodyLength: body.readableBytes, generation: generation)
+        try self.writeWhole(head, framing: framing, body: body)
+    }
+
+    /// Writes a head with its whole body (none when the framing has no body, as for `HEAD`) and the end.
+    func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: ByteBuffer) throws {
         if framing == .none || body.readableBytes == 0 {
             try self.bridge.write(.head(head), .end(nil))
         } else {

@@ -80,7 +80,8 @@ public actor HTTPServer {
         }
         self.state = .starting
         let configuration = self.configuration
-        let serverChannel: NIOAsyncChannel<HTTPChannelBridge, Never>
+        let responder = self.responder
+        let serverChannel: NIOAsyncChannel<HTTPConnection, Never>
         do {
             serverChannel = try await ServerBootstrap(group: self.group)
                 .serverChannelOption(.backlog, value: configuration.backlog)
@@ -108,7 +109,12 @@ public actor HTTPServer {
                         }
                         let bridge = HTTPChannelBridge(channel: channel)
                         try channel.pipeline.syncOperations.addHandler(bridge)
-                        return bridge
+                        // Made here, before the first read, so that the callback path takes the first request too.
+                        let connection = HTTPConnection(bridge: bridge, configuration: configuration)
+                        if let responder = responder as? any HTTPCallbackResponder, configuration.respondsOnEventLoop {
+                            connection.offerRequests(to: responder)
+                        }
+                        return connection
                     }
                 }
         } catch {
@@ -196,7 +202,7 @@ public actor HTTPServer {
     }
 
     private static func acceptConnections(
-        _ serverChannel: NIOAsyncChannel<HTTPChannelBridge, Never>,
+        _ serverChannel: NIOAsyncChannel<HTTPConnection, Never>,
         responder: any HTTPResponder,
         connections: ConnectionRegistry,
         configuration: HTTPServerConfiguration
@@ -225,13 +231,12 @@ public actor HTTPServer {
     }
 
     private static func serve(
-        _ bridge: HTTPChannelBridge,
+        _ connection: HTTPConnection,
         responder: any HTTPResponder,
         connections: ConnectionRegistry,
         configuration: HTTPServerConfiguration
     ) async {
-        let channel = bridge.channel
-        let connection = HTTPConnection(bridge: bridge, configuration: configuration)
+        let channel = connection.channel
         connections.register(connection)
         await connection.serve(
             responder: responder,

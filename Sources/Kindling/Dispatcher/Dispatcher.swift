@@ -45,11 +45,28 @@ final class Dispatcher: Sendable {
     func fetch(routing request: KindlingRuntime.WorkerRequest, inline: Bool = false) async throws
         -> KindlingRuntime.WorkerResponse
     {
+        try await routedWorker(request).fetch(request, entrypoint: nil, inline: inline, beforeAnswer: commitWrites)
+    }
+
+    /// Sends a request like ``fetch(routing:inline:)``, answering through `completion` (see
+    /// ``Worker/fetch(_:entrypoint:inline:beforeAnswer:completion:)``).
+    func fetch(
+        routing request: KindlingRuntime.WorkerRequest,
+        completion: @escaping @Sendable (Result<KindlingRuntime.WorkerResponse, any Error>) -> Void
+    ) {
+        do {
+            try routedWorker(request).fetch(request, entrypoint: nil, beforeAnswer: commitWrites, completion: completion)
+        } catch {
+            completion(.failure(error))
+        }
+    }
+
+    private func routedWorker(_ request: KindlingRuntime.WorkerRequest) throws -> Worker {
         let name = routes.worker(for: request.url)
         guard let worker = workers.withLock({ $0[name] }) else {
             throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
         }
-        return try await worker.fetch(request, entrypoint: nil, inline: inline, beforeAnswer: commitWrites)
+        return worker
     }
 
     /// Sends a request to worker `name` (its `entrypoint` export, or the default one).

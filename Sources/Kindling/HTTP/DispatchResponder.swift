@@ -8,7 +8,10 @@ import NIOCore
 /// The HTTP front end's responder: turns each HTTP request into a worker request, routes it by
 /// its `Host` header, and writes the worker's response back. Uncaught worker errors become a
 /// 500 with an error page (HTML for browsers, plain text otherwise).
-struct DispatchResponder: HTTPResponder {
+///
+/// A class: the callback path captures it in a closure per request, and a struct of these fields would cost a
+/// retain and release of each.
+final class DispatchResponder: HTTPCallbackResponder {
     let dispatcher: Dispatcher
     let logger: Logger
     /// `logger`'s handler when it takes request lines as bytes (see ``RequestLogHandler``).
@@ -17,30 +20,79 @@ struct DispatchResponder: HTTPResponder {
     /// length) streams into the worker as it arrives.
     let maxBufferedBodyBytes: Int
 
+    init(dispatcher: Dispatcher, logger: Logger, requestLog: (any RequestLogHandler)?, maxBufferedBodyBytes: Int) {
+        self.dispatcher = dispatcher
+        self.logger = logger
+        self.requestLog = requestLog
+        self.maxBufferedBodyBytes = maxBufferedBodyBytes
+    }
+
     func respond(
         to request: HTTPRequest, body: HTTPRequestBody, context: HTTPRequestContext, writer: HTTPResponseWriter
     ) async throws {
-        let url = "http://\(request.authority ?? "localhost")\(request.path ?? "/")"
+        let url = Self.url(of: request)
         if let cron = ScheduledTrigger.cron(forPath: request.path ?? "/") {
             try await runScheduled(cron: cron, url: url, writer: writer)
             return
         }
-        var headers: [KindlingRuntime.WorkerRequest.Header] = []
-        headers.reserveCapacity(request.headerFields.count + 1)
-        if let authority = request.authority { headers.append(.init("host", authority)) }
-        for field in request.headerFields { headers.append(.init(field.name.rawName, field.value)) }
-        let workerRequest = KindlingRuntime.WorkerRequest(
-            method: request.method.rawValue, url: url, headers: headers, body: try await requestBody(request, body))
+        let workerRequest = Self.workerRequest(request, url: url, body: try await requestBody(request, body))
         let response: KindlingRuntime.WorkerResponse
         do {
             response = try await dispatcher.fetch(routing: workerRequest)
         } catch {
-            logger.error("\(request.method.rawValue) \(request.path ?? "/"): \(ErrorPage.summary(error))")
-            let page = ErrorPage(error: error, request: request)
-            try await writer.write(page.response, body: page.body)
+            try await writeErrorPage(for: error, request: request, writer: writer)
             return
         }
-        let status = HTTPResponse.Status(code: response.status, reasonPhrase: response.statusText)
+        try await write(response, for: request, writer: writer)
+    }
+
+    /// A request without a body, answered from the event loop when the worker answers: no task is resumed on
+    /// the way in or out. Streamed responses and errors continue on the connection's task.
+    func respond(to request: HTTPRequest, context: HTTPRequestContext, reply: HTTPReply) -> Bool {
+        // Other methods keep the async path, where a request without a length still gets an (empty) body stream.
+        guard request.method == .get || request.method == .head,
+            ScheduledTrigger.cron(forPath: request.path ?? "/") == nil
+        else { return false }
+        dispatcher.fetch(routing: Self.workerRequest(request, url: Self.url(of: request), body: nil)) { result in
+            switch result {
+            case .success(let response):
+                if case .bytes(let bytes) = response.body {
+                    reply.send(
+                        status: Self.status(of: response), headerLines: response.headers.map { ($0.name, $0.value) },
+                        body: ByteBuffer(bytes: bytes))
+                } else {
+                    reply.continueAsync { writer in try await self.write(response, for: reply.request, writer: writer) }
+                }
+            case .failure(let error):
+                reply.continueAsync { writer in
+                    try await self.writeErrorPage(for: error, request: reply.request, writer: writer)
+                }
+            }
+        }
+        return true
+    }
+
+    private static func url(of request: HTTPRequest) -> String {
+        "http://\(request.authority ?? "localhost")\(request.path ?? "/")"
+    }
+
+    private static func workerRequest(_ request: HTTPRequest, url: String, body: MessageBody?) -> KindlingRuntime.WorkerRequest {
+        var headers: [KindlingRuntime.WorkerRequest.Header] = []
+        headers.reserveCapacity(request.headerFields.count + 1)
+        if let authority = request.authority { headers.append(.init("host", authority)) }
+        for field in request.headerFields { headers.append(.init(field.name.rawName, field.value)) }
+        return KindlingRuntime.WorkerRequest(method: request.method.rawValue, url: url, headers: headers, body: body)
+    }
+
+    private static func status(of response: KindlingRuntime.WorkerResponse) -> HTTPResponse.Status {
+        HTTPResponse.Status(code: response.status, reasonPhrase: response.statusText)
+    }
+
+    /// Writes the worker's response: whole, or streamed as the worker produces it.
+    private func write(
+        _ response: KindlingRuntime.WorkerResponse, for request: HTTPRequest, writer: HTTPResponseWriter
+    ) async throws {
+        let status = Self.status(of: response)
         switch response.body {
         case .bytes(let bytes):
             // The worker's header lines go to the server as they are, not through HTTPFields.
@@ -50,6 +102,13 @@ struct DispatchResponder: HTTPResponder {
             let head = HTTPResponse(status: status, headerFields: HTTPFields(response.headers))
             try await writeStreamed(head, stream, for: request, writer: writer)
         }
+    }
+
+    /// The 500 for an uncaught worker error: an HTML page for browsers, plain text otherwise.
+    private func writeErrorPage(for error: any Error, request: HTTPRequest, writer: HTTPResponseWriter) async throws {
+        logger.error("\(request.method.rawValue) \(request.path ?? "/"): \(ErrorPage.summary(error))")
+        let page = ErrorPage(error: error, request: request)
+        try await writer.write(page.response, body: page.body)
     }
 
     /// The request body for the worker: bytes when short and announced, otherwise a stream read

@@ -99,14 +99,26 @@ final class Worker: Sendable {
         // Unsafe, not checked: the completion runs exactly once (WorkerIsolate's contract), and the checked form
         // allocates a second object every request.
         try await withUnsafeThrowingContinuation { continuation in
-            isolate.fetch(request, export: entrypoint ?? "default", inline: inline) { result in
-                do {
-                    try beforeAnswer?()
-                    continuation.resume(with: result)
-                } catch {
-                    guard case .success = result else { return continuation.resume(with: result) }
-                    continuation.resume(throwing: error)
-                }
+            fetch(request, entrypoint: entrypoint, inline: inline, beforeAnswer: beforeAnswer) {
+                continuation.resume(with: $0)
+            }
+        }
+    }
+
+    /// Delivers a request like the async form, answering through `completion` (once, on the thread that read
+    /// the response): for the HTTP server's callback path, which has no task to resume.
+    func fetch(
+        _ request: KindlingRuntime.WorkerRequest, entrypoint: String?, inline: Bool = false,
+        beforeAnswer: (@Sendable () throws -> Void)? = nil,
+        completion: @escaping @Sendable (Result<KindlingRuntime.WorkerResponse, any Error>) -> Void
+    ) {
+        isolate.fetch(request, export: entrypoint ?? "default", inline: inline) { result in
+            do {
+                try beforeAnswer?()
+                completion(result)
+            } catch {
+                guard case .success = result else { return completion(result) }
+                completion(.failure(error))
             }
         }
     }
