@@ -253,14 +253,16 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
             case fail(any Error)
             case wait(resumeReading: Bool)
         }
+        // While a callback exchange is in flight, what arrived after its request waits for it to end
+        // (`finishCallbackExchange`), as does the end of a half-closed input.
         let step = self.state.withLock { state -> Step in
-            if let part = state.buffer.popFirst() {
+            if !state.callbackInFlight, let part = state.buffer.popFirst() {
                 let resume = state.readHeld && state.buffer.count <= Self.lowWatermark
                 if resume { state.readHeld = false }
                 return .part(part, resumeReading: resume)
             }
             if let failure = state.failure { return .fail(failure) }
-            if state.closed || state.inputClosed { return .end }
+            if state.closed || (state.inputClosed && !state.callbackInFlight) { return .end }
             let resume = state.readHeld
             state.readHeld = false
             return .wait(resumeReading: resume)
@@ -278,9 +280,9 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         }
         return try await withUnsafeThrowingContinuation { continuation in
             let ready = self.state.withLock { state -> Result<HTTPServerRequestPart?, any Error>? in
-                if let part = state.buffer.popFirst() { return .success(part) }
+                if !state.callbackInFlight, let part = state.buffer.popFirst() { return .success(part) }
                 if let failure = state.failure { return .failure(failure) }
-                if state.closed || state.inputClosed { return .success(nil) }
+                if state.closed || (state.inputClosed && !state.callbackInFlight) { return .success(nil) }
                 state.reader = continuation
                 return nil
             }

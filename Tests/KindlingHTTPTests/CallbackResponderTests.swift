@@ -38,6 +38,16 @@ func answerAtOnce(_ request: HTTPRequest, _ reply: HTTPReply) -> Bool {
     return true
 }
 
+/// Answers `late <path>` from another thread after `milliseconds`.
+func answerLater(milliseconds: Int) -> @Sendable (HTTPRequest, HTTPReply) -> Bool {
+    { request, reply in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+            reply.send(HTTPResponse(status: .ok), body: ByteBuffer(string: "late \(request.path ?? "")"))
+        }
+        return true
+    }
+}
+
 @Suite("HTTPServer: the callback path for requests without a body", .timeLimit(.minutes(1)))
 struct CallbackResponderTests {
     @Test("a GET is answered by the callback: status line, the responder's header lines, framing, and the exchange logged")
@@ -64,12 +74,7 @@ struct CallbackResponderTests {
 
     @Test("replies from another thread, later: three requests on one kept-alive connection, each logged once")
     func laterFromAnotherThread() async throws {
-        let responder = CallbackTestResponder { request, reply in
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) {
-                reply.send(HTTPResponse(status: .ok), body: ByteBuffer(string: "late \(request.path ?? "")"))
-            }
-            return true
-        }
+        let responder = CallbackTestResponder(callback: answerLater(milliseconds: 20))
         try await withServer(responder: responder) { _, port in
             let client = try await RawHTTPClient.connect(port: port)
             for index in 1...3 {
@@ -157,12 +162,7 @@ struct CallbackResponderTests {
 
     @Test("pipelined requests while a reply is pending are answered in order")
     func pipelinedInOrder() async throws {
-        let responder = CallbackTestResponder { request, reply in
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
-                reply.send(HTTPResponse(status: .ok), body: ByteBuffer(string: "late \(request.path ?? "")"))
-            }
-            return true
-        }
+        let responder = CallbackTestResponder(callback: answerLater(milliseconds: 50))
         try await withServer(responder: responder) { _, port in
             let client = try await RawHTTPClient.connect(port: port)
             try await client.send(
@@ -192,12 +192,7 @@ struct CallbackResponderTests {
 
     @Test("a client that half-closes after its request still gets the late reply")
     func halfClosedClient() async throws {
-        let responder = CallbackTestResponder { request, reply in
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
-                reply.send(HTTPResponse(status: .ok), body: ByteBuffer(string: "late \(request.path ?? "")"))
-            }
-            return true
-        }
+        let responder = CallbackTestResponder(callback: answerLater(milliseconds: 50))
         try await withServer(responder: responder) { _, port in
             let client = try await RawHTTPClient.connect(port: port)
             try await client.send("GET /half HTTP/1.1\r\nHost: x\r\n\r\n")
