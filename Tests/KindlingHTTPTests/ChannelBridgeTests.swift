@@ -47,6 +47,49 @@ struct ChannelBridgeTests {
         _ = try channel.finish()
     }
 
+    @Test("callback path: a taken head's end is dropped; what arrives meanwhile waits for the exchange, then the task")
+    func callbackExchangeKeepsOrder() async throws {
+        let channel = EmbeddedChannel()
+        let bridge = HTTPChannelBridge(channel: channel)
+        try channel.pipeline.syncOperations.addHandler(bridge)
+        let offered = Mutex<[String]>([])
+        bridge.setCallbackPath { head in
+            offered.withLock { $0.append(head.uri) }
+            return head.uri == "/taken"
+        }
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/taken")))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/next")))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        #expect(offered.withLock { $0 } == ["/taken"])  // /next came while /taken was in flight: not offered
+
+        // The task, not parked when /next arrived, must not take it while /taken is being answered.
+        let reader = Task { try await bridge.next() }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(bridge.hasParkedReader)
+        #expect(bridge.finishCallbackExchange())
+        guard case .head(let head) = try await reader.value else { Issue.record("expected /next's head"); return }
+        #expect(head.uri == "/next")
+        guard case .end = try await bridge.next() else { Issue.record("expected /next's end"); return }
+
+        // A request handed back to the task comes first, with an end of its own in place of the dropped one.
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/taken")))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))  // dropped
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/third")))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        #expect(bridge.finishCallbackExchange(handingOff: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/taken")))
+        var uris: [String] = []
+        for _ in 0..<4 {
+            switch try await bridge.next() {
+            case .head(let head): uris.append(head.uri)
+            case .end: uris.append("end")
+            default: uris.append("other")
+            }
+        }
+        #expect(uris == ["/taken", "end", "/third", "end"])
+        _ = try channel.finish()
+    }
+
     @Test(
         "idle event: closes only when the task waits for a head with nothing buffered and no request is in progress",
         arguments: [(waiting: true, busy: false, closes: true), (true, true, false), (false, false, false)]
