@@ -39,7 +39,8 @@ public protocol HTTPCallbackResponder: HTTPResponder {
 }
 
 /// The answer to a request taken by ``HTTPCallbackResponder/respond(to:context:reply:)``; callable from any
-/// thread, once. A second answer, or one after the connection has gone, is ignored.
+/// thread, once. A second answer is ignored; one that finds the connection gone reaches
+/// ``HTTPResponder/exchangeDidFinish(_:)`` with the write's error, like any other failed exchange.
 ///
 /// A class, not a struct: it travels through several closures on its way to the worker and back, and a struct
 /// of this many references costs a retain and a release of each at every copy.
