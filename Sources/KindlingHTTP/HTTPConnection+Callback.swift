@@ -101,7 +101,9 @@ extension HTTPConnection {
                     state.busy = false
                 }
                 reply.responder.exchangeDidFinish(
-                    self.finishedExchange(reply, status: nil, responseBytes: 0, error: HTTPServerError.connectionClosed))
+                    HTTPExchange(
+                        finishing: reply.request, context: reply.context, status: nil,
+                        requestBodyBytes: 0, responseBodyBytes: 0, error: HTTPServerError.connectionClosed))
             }
         }
     }
@@ -116,24 +118,11 @@ extension HTTPConnection {
         }
         let keepConnection = keepAlive && failure == nil
         reply.responder.exchangeDidFinish(
-            self.finishedExchange(reply, status: status, responseBytes: responseBytes, error: failure))
+            HTTPExchange(
+                finishing: reply.request, context: reply.context, status: status,
+                requestBodyBytes: 0, responseBodyBytes: responseBytes, error: failure))
         if !keepConnection { self.channel.close(promise: nil) }
         _ = self.bridge.finishCallbackExchange()
-    }
-
-    private func finishedExchange(
-        _ reply: HTTPReply, status: HTTPResponse.Status?, responseBytes: Int, error: (any Error)?
-    ) -> HTTPExchange {
-        HTTPExchange(
-            request: reply.request,
-            status: status,
-            receivedAt: reply.context.receivedAt,
-            duration: .now - reply.context.receivedAt,
-            requestBodyBytes: 0,
-            responseBodyBytes: responseBytes,
-            error: error,
-            remoteAddress: reply.context.remoteAddress
-        )
     }
 
     private func onEventLoop(_ work: @escaping @Sendable () -> Void) {

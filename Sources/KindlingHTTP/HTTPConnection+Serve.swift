@@ -67,15 +67,8 @@ extension HTTPConnection {
             )
             responder.exchangeDidFinish(
                 HTTPExchange(
-                    request: request,
-                    status: error.response.status,
-                    receivedAt: context.receivedAt,
-                    duration: .now - context.receivedAt,
-                    requestBodyBytes: 0,
-                    responseBodyBytes: 0,
-                    error: failure,
-                    remoteAddress: context.remoteAddress
-                )
+                    finishing: request, context: context, status: error.response.status,
+                    requestBodyBytes: 0, responseBodyBytes: 0, error: failure)
             )
             return false
         }
@@ -143,15 +136,8 @@ extension HTTPConnection {
         }
         responder.exchangeDidFinish(
             HTTPExchange(
-                request: request,
-                status: status,
-                receivedAt: context.receivedAt,
-                duration: .now - context.receivedAt,
-                requestBodyBytes: after.bodyBytes,
-                responseBodyBytes: after.responseBytes,
-                error: failure,
-                remoteAddress: context.remoteAddress
-            )
+                finishing: request, context: context, status: status,
+                requestBodyBytes: after.bodyBytes, responseBodyBytes: after.responseBytes, error: failure)
         )
         return keepConnection
     }

@@ -47,3 +47,22 @@ public struct HTTPExchange: Sendable {
     /// The client's address.
     public var remoteAddress: SocketAddress?
 }
+
+extension HTTPExchange {
+    /// The exchange of `request`, ending now: timed from the context's arrival instant.
+    init(
+        finishing request: HTTPRequest, context: HTTPRequestContext, status: HTTPResponse.Status?,
+        requestBodyBytes: Int, responseBodyBytes: Int, error: (any Error)?
+    ) {
+        self.init(
+            request: request,
+            status: status,
+            receivedAt: context.receivedAt,
+            duration: .now - context.receivedAt,
+            requestBodyBytes: requestBodyBytes,
+            responseBodyBytes: responseBodyBytes,
+            error: error,
+            remoteAddress: context.remoteAddress
+        )
+    }
+}
