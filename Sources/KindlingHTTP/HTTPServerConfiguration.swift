@@ -42,7 +42,8 @@ public struct HTTPServerConfiguration: Sendable {
     ///
     /// `true` (the default) avoids a thread hop per request. Code that blocks must not run there: a responder
     /// should hand blocking or long work to an actor of its own (a worker isolate, a database executor), which
-    /// it does anyway. Set `false` to run responders on Swift's global concurrent executor.
+    /// it does anyway. Set `false` to run responders on Swift's global concurrent executor; that also turns off
+    /// the callback path of an ``HTTPCallbackResponder``, which runs on the event loop.
     public var respondsOnEventLoop: Bool = true
 
     /// The listen backlog.
