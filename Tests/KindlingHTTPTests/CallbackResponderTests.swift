@@ -89,6 +89,17 @@ struct CallbackResponderTests {
         #expect(responder.exchanges.all.map { $0.request.path } == ["/1", "/2", "/3"])
     }
 
+    @Test("with respondsOnEventLoop off, the callback path is not used")
+    func offTheEventLoop() async throws {
+        let responder = CallbackTestResponder(callback: answerAtOnce)
+        try await withServer(configure: { $0.respondsOnEventLoop = false }, responder: responder) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.readResponse().text == "task /plain")
+            await client.close()
+        }
+    }
+
     @Test("requests with a body, chunked, or expecting 100 go to the async method; so does one the callback declines")
     func otherRequestsTakeTheTask() async throws {
         let responder = CallbackTestResponder { request, reply in
