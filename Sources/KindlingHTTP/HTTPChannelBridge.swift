@@ -193,7 +193,7 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     var hasParkedReader: Bool { self.state.withLock { $0.reader != nil } }
 
     /// Tells the idle timeout whether a request is in progress.
-    func setBusyCheck(_ isBusy: (@Sendable () -> Bool)?) {
+    func setBusyCheck(_ isBusy: @escaping @Sendable () -> Bool) {
         self.state.withLock { $0.isBusy = isBusy }
     }
 

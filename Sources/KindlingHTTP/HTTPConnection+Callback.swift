@@ -15,21 +15,14 @@ extension HTTPConnection {
 
     /// Has the bridge offer `responder` each request head that arrives while the connection is idle.
     func offerRequests(to responder: any HTTPCallbackResponder) {
-        let remoteAddress = self.channel.remoteAddress
-        let localAddress = self.channel.localAddress
-        self.bridge.setCallbackPath { [self] head in
-            self.offer(head, to: responder, remoteAddress: remoteAddress, localAddress: localAddress)
-        }
+        self.bridge.setCallbackPath { [self] head in self.offer(head, to: responder) }
     }
 
     /// Offers a request head from the bridge to `responder`; returns whether it took the request.
     ///
     /// Declines (the task then handles the head) anything with a body or an expectation, a head the server would
     /// refuse, and a head that arrives while an exchange is still finishing.
-    func offer(
-        _ head: HTTPRequestHead, to responder: any HTTPCallbackResponder,
-        remoteAddress: SocketAddress?, localAddress: SocketAddress?
-    ) -> Bool {
+    func offer(_ head: HTTPRequestHead, to responder: any HTTPCallbackResponder) -> Bool {
         let headers = head.headers
         guard !headers.contains(name: "content-length"), !headers.contains(name: "transfer-encoding"),
             !headers.contains(name: "expect"),
@@ -37,11 +30,12 @@ extension HTTPConnection {
         else { return false }
         let generation = self.exchange.withLock { state -> UInt64? in
             guard !state.busy else { return nil }
-            return state.begin(head, expectsContinue: false, byCallback: true)
+            return state.begin(head, expectsContinue: false)
         }
         guard let generation else { return false }
         let context = HTTPRequestContext(
-            remoteAddress: remoteAddress, localAddress: localAddress, receivedAt: .now, allocator: self.allocator)
+            remoteAddress: self.remoteAddress, localAddress: self.localAddress, receivedAt: .now,
+            allocator: self.allocator)
         let reply = HTTPReply(
             connection: self, generation: generation, request: request, head: head, context: context,
             responder: responder)
@@ -65,8 +59,9 @@ extension HTTPConnection {
 
     private func writeReply(_ response: ResponseHeadSource, body: ByteBuffer, for reply: HTTPReply) {
         let claimed = self.exchange.withLock { state -> (head: HTTPResponseHead, framing: BodyFraming)? in
-            guard state.byCallback, state.active, state.generation == reply.generation, state.response == .idle
-            else { return nil }
+            // A reply's generation is its exchange's alone: once the exchange has ended (answered, handed back,
+            // closed), the check fails and the reply is ignored.
+            guard (try? state.checkWritable(reply.generation)) != nil else { return nil }
             state.status = response.status
             return self.claimResponse(response, bodyLength: body.readableBytes, &state)
         }
@@ -84,8 +79,7 @@ extension HTTPConnection {
     func handBack(_ respond: @escaping @Sendable (HTTPResponseWriter) async throws -> Void, for reply: HTTPReply) {
         self.onEventLoop {
             let taken = self.exchange.withLock { state -> Bool in
-                guard state.byCallback, state.active, state.generation == reply.generation, state.response == .idle
-                else { return false }
+                guard (try? state.checkWritable(reply.generation)) != nil else { return false }
                 state.end()  // still busy: the task takes the exchange up again from the head
                 state.handOff = HandOff(context: reply.context, respond: respond)
                 return true

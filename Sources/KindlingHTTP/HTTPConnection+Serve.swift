@@ -7,7 +7,7 @@ extension HTTPConnection {
     /// Serves requests until the client closes, a response requires closing, or the channel is closed under us.
     ///
     /// Runs on the connection's task. Returns normally in every case; I/O errors just end the connection.
-    func serve(responder: any HTTPResponder, remoteAddress: SocketAddress?, localAddress: SocketAddress?) async {
+    func serve(responder: any HTTPResponder) async {
         defer { self.bridge.releaseConnection() }
         do {
             while let part = try await self.bridge.next() {
@@ -22,8 +22,8 @@ extension HTTPConnection {
                 let context =
                     handOff?.context
                     ?? HTTPRequestContext(
-                        remoteAddress: remoteAddress,
-                        localAddress: localAddress,
+                        remoteAddress: self.remoteAddress,
+                        localAddress: self.localAddress,
                         receivedAt: .now,
                         allocator: self.allocator
                     )
@@ -74,7 +74,7 @@ extension HTTPConnection {
         }
 
         let generation = self.exchange.withLock { state in
-            state.begin(head, expectsContinue: expectsContinue, byCallback: false)
+            state.begin(head, expectsContinue: expectsContinue)
         }
 
         var failure: (any Error)?

@@ -21,6 +21,9 @@ final class HTTPConnection: Sendable {
     let exchange: Mutex<Exchange>
     /// The channel's event loop: where the callback path writes.
     let eventLoop: any EventLoop
+    /// The client's address and ours, as the socket had them when the connection was accepted.
+    let remoteAddress: SocketAddress?
+    let localAddress: SocketAddress?
 
     var channel: any Channel { self.bridge.channel }
 
@@ -30,6 +33,8 @@ final class HTTPConnection: Sendable {
         self.allocator = bridge.channel.allocator
         self.exchange = Mutex(Exchange())
         self.eventLoop = bridge.channel.eventLoop
+        self.remoteAddress = bridge.channel.remoteAddress
+        self.localAddress = bridge.channel.localAddress
         // A strong reference, let go when the channel closes or serving ends (`releaseConnection`): a weak one
         // would give the connection a side table, which makes every retain and release of it a slower call.
         bridge.setBusyCheck { [self] in self.exchange.withLock { $0.busy } }
@@ -77,14 +82,11 @@ final class HTTPConnection: Sendable {
         var responseBytes = 0
         /// The connection must close after this response (already announced or not).
         var mustClose = false
-
-        /// The exchange is answered through an ``HTTPReply`` (the callback path), not by the connection's task.
-        var byCallback = false
         /// A callback exchange handed back to the task: the next head the task reads is answered by this.
         var handOff: HandOff?
 
         /// Starts the exchange for `head`; returns its generation.
-        mutating func begin(_ head: HTTPRequestHead, expectsContinue: Bool, byCallback: Bool) -> UInt64 {
+        mutating func begin(_ head: HTTPRequestHead, expectsContinue: Bool) -> UInt64 {
             self.generation &+= 1
             self.active = true
             self.busy = true
@@ -102,14 +104,12 @@ final class HTTPConnection: Sendable {
             self.framing = .none
             self.responseBytes = 0
             self.mustClose = false
-            self.byCallback = byCallback
             return self.generation
         }
 
         /// Ends the exchange for its responder: bodies and writers made for it fail from now on.
         mutating func end() {
             self.active = false
-            self.byCallback = false
             self.generation &+= 1
         }
 

@@ -236,15 +236,10 @@ public actor HTTPServer {
         connections: ConnectionRegistry,
         configuration: HTTPServerConfiguration
     ) async {
-        let channel = connection.channel
         connections.register(connection)
-        await connection.serve(
-            responder: responder,
-            remoteAddress: channel.remoteAddress,
-            localAddress: channel.localAddress
-        )
+        await connection.serve(responder: responder)
         connections.remove(connection)
-        try? await channel.close()
+        try? await connection.channel.close()
     }
 
     private static func bindError(_ error: any Error, host: String, port: Int) -> HTTPServerError {

@@ -57,8 +57,7 @@ final class DispatchResponder: HTTPCallbackResponder {
             switch result {
             case .success(let response):
                 if case .bytes(let bytes) = response.body {
-                    reply.send(
-                        status: Self.status(of: response), headerLines: response.headers.map { ($0.name, $0.value) },
+                    reply.send(status: Self.status(of: response), headerLines: Self.headerLines(of: response),
                         body: ByteBuffer(bytes: bytes))
                 } else {
                     reply.continueAsync { writer in try await self.write(response, for: reply.request, writer: writer) }
@@ -88,6 +87,11 @@ final class DispatchResponder: HTTPCallbackResponder {
         HTTPResponse.Status(code: response.status, reasonPhrase: response.statusText)
     }
 
+    /// The worker's header lines as the server takes them, not through HTTPFields.
+    private static func headerLines(of response: KindlingRuntime.WorkerResponse) -> [(name: String, value: String)] {
+        response.headers.map { ($0.name, $0.value) }
+    }
+
     /// Writes the worker's response: whole, or streamed as the worker produces it.
     private func write(
         _ response: KindlingRuntime.WorkerResponse, for request: HTTPRequest, writer: HTTPResponseWriter
@@ -95,9 +99,7 @@ final class DispatchResponder: HTTPCallbackResponder {
         let status = Self.status(of: response)
         switch response.body {
         case .bytes(let bytes):
-            // The worker's header lines go to the server as they are, not through HTTPFields.
-            try await writer.write(
-                status: status, headerLines: response.headers.map { ($0.name, $0.value) }, body: ByteBuffer(bytes: bytes))
+            try await writer.write(status: status, headerLines: Self.headerLines(of: response), body: ByteBuffer(bytes: bytes))
         case .stream(let stream):
             let head = HTTPResponse(status: status, headerFields: HTTPFields(response.headers))
             try await writeStreamed(head, stream, for: request, writer: writer)
