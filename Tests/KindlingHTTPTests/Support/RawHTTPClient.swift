@@ -57,7 +57,10 @@ final class RawHTTPClient {
 
     static func connect(port: Int) async throws -> RawHTTPClient {
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        // A connect to 127.0.0.1 answers at once or is refused; NIO's default 10 s timeout only fired while a cold
+        // test process on a slow VM stalled as a whole (every test of one CI run finished after 10 s or more).
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(50))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Forwarder(continuation))
