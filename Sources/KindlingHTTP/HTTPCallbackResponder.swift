@@ -78,6 +78,16 @@ public final class HTTPReply: Sendable {
         self.connection.sendReply(.lines(status: status, lines: headerLines), body: body, for: self)
     }
 
+    /// Sends a complete response given as a status, plain header lines and the body's bytes, which are copied into
+    /// a buffer the connection reuses from one reply to the next: for a small body, no allocation at all.
+    /// - Parameters:
+    ///   - status: The status code and reason phrase.
+    ///   - headerLines: The header fields, in order, names in any case.
+    ///   - body: The whole body; its length becomes `Content-Length`.
+    public func send(status: HTTPResponse.Status, headerLines: [(name: String, value: String)], body: [UInt8]) {
+        self.connection.sendReply(.lines(status: status, lines: headerLines), bodyBytes: body, for: self)
+    }
+
     /// Sends a complete response.
     /// - Parameters:
     ///   - response: The status and header fields.

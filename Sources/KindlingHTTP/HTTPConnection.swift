@@ -24,6 +24,9 @@ final class HTTPConnection: Sendable {
     /// The client's address and ours, as the socket had them when the connection was accepted.
     let remoteAddress: SocketAddress?
     let localAddress: SocketAddress?
+    /// The body buffer of the last reply sent from bytes, kept for the next (see `replyBody(_:)`). Only the event
+    /// loop touches it.
+    nonisolated(unsafe) var recycledBody: ByteBuffer?
 
     var channel: any Channel { self.bridge.channel }
 

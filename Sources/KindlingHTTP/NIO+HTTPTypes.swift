@@ -22,21 +22,34 @@ extension HTTPRequest {
     init(_ head: HTTPRequestHead, configuration: HTTPServerConfiguration) throws(RequestHeadProblem) {
         if head.uri.utf8.count > configuration.maxURIBytes { throw .uriTooLong }
         var fields = HTTPFields()
-        fields.reserveCapacity(head.headers.count)
+        // Every HTTP/1.1 request has a `Host`, which stays out of the fields: a request with nothing else (as from
+        // a load generator or a health check) then allocates no field storage at all.
+        if head.headers.count > 1 { fields.reserveCapacity(head.headers.count - 1) }
         var headerBytes = 0
         var authority: String?
         for (name, value) in head.headers {
             headerBytes += name.utf8.count + value.utf8.count
-            guard let fieldName = HTTPField.Name(name) else { throw .invalidHeader }
-            if fieldName.canonicalName == "host" {
+            if Self.isHost(name) {
                 if authority == nil { authority = value }
                 continue
             }
+            guard let fieldName = HTTPField.Name(name) else { throw .invalidHeader }
             fields.append(HTTPField(name: fieldName, value: value))
         }
         if headerBytes > configuration.maxHeaderBytes { throw .headersTooLarge }
         let method = HTTPRequest.Method(head.method.rawValue) ?? .get
         self.init(method: method, scheme: "http", authority: authority, path: head.uri, headerFields: fields)
+    }
+}
+
+extension HTTPRequest {
+    /// Whether a header name is `Host` in any case, checked without making an `HTTPField.Name` of it.
+    fileprivate static func isHost(_ name: String) -> Bool {
+        var utf8 = name.utf8.makeIterator()
+        for expected in "host".utf8 {
+            guard let byte = utf8.next(), byte | 0x20 == expected else { return false }
+        }
+        return utf8.next() == nil
     }
 }
 

@@ -89,6 +89,34 @@ struct CallbackResponderTests {
         #expect(responder.exchanges.all.map { $0.request.path } == ["/1", "/2", "/3"])
     }
 
+    @Test(
+        "bodies sent as bytes on one connection arrive whole, whatever the length before them, at once or from elsewhere",
+        arguments: [false, true])
+    func bodiesAsBytes(fromAnotherThread: Bool) async throws {
+        // The connection reuses one buffer for such bodies: a shorter body after a longer one, a body past the size
+        // the buffer is kept to (16 KiB), and one answered while the previous is still being read must not mix.
+        let responder = CallbackTestResponder { request, reply in
+            let path = request.path ?? "/"
+            let count = Int(path.dropFirst(2)) ?? 0
+            let letter = UInt8(ascii: path.dropFirst().first == "b" ? "b" : "a")
+            let send: @Sendable () -> Void = {
+                reply.send(status: .ok, headerLines: [("x-count", String(count))], body: Array(repeating: letter, count: count))
+            }
+            if fromAnotherThread { DispatchQueue.global().async(execute: send) } else { send() }
+            return true
+        }
+        try await withServer(responder: responder) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            for (letter, count) in [("a", 3000), ("b", 5), ("a", 40_000), ("b", 7), ("a", 0), ("b", 16_384)] {
+                try await client.send("GET /\(letter)\(count) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try await client.readResponse()
+                #expect(response.header("content-length") == String(count))
+                #expect(response.body == Array(repeating: UInt8(ascii: letter == "a" ? "a" : "b"), count: count))
+            }
+            await client.close()
+        }
+    }
+
     @Test("with respondsOnEventLoop off, the callback path is not used")
     func offTheEventLoop() async throws {
         let responder = CallbackTestResponder(callback: answerAtOnce)

@@ -60,6 +60,29 @@ struct HTTPServerTests {
         #expect(request.headerFields[HTTPField.Name("x-thing")!] == "one")
     }
 
+    @Test("a Host header in any case is the authority; names that only start or end like it stay header fields")
+    func hostHeaderNames() async throws {
+        let seen = Recorder<HTTPRequest>()
+        let echo = responder { request, _, _, writer in
+            seen.append(request)
+            try await writer.write(HTTPResponse(status: .ok))
+        }
+        try await withServer(responder: echo) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nhOsT: example.com\r\nHost-Name: a\r\nX-Host: b\r\nHos: c\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            try await client.send("GET / HTTP/1.1\r\nHOST: only.example\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            await client.close()
+        }
+        let requests = seen.all
+        try #require(requests.count == 2)
+        #expect(requests[0].authority == "example.com")
+        #expect(requests[0].headerFields.map { "\($0.name.canonicalName)=\($0.value)" } == ["host-name=a", "x-host=b", "hos=c"])
+        #expect(requests[1].authority == "only.example")
+        #expect(requests[1].headerFields.isEmpty)
+    }
+
     @Test("keep-alive: three requests on one connection are answered on that same connection")
     func keepAlive() async throws {
         let clientPorts = Recorder<Int>()

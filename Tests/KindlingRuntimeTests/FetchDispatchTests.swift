@@ -262,4 +262,32 @@ struct FetchDispatchTests {
             #expect(method.message == #"Export "default" of worker "test" has no method "queue"."#)
         }
     }
+
+    @Test("completion-form fetches alternating exports and methods each reach the right handler with their own method")
+    func alternatingExportsAndMethods() async throws {
+        let worker = """
+            const answer = (name) => ({ fetch: (request) => new Response(name + " " + request.method) });
+            export default answer("default");
+            export const other = answer("other");
+            export const broken = 1;
+            """
+        try await withWorker(["index.js": worker]) { isolate, _ async throws in
+            func fetch(_ export: String, _ method: String) async throws -> String {
+                let result = await withCheckedContinuation { continuation in
+                    isolate.fetch(WorkerRequest(method: method, url: "http://x/"), export: export) { continuation.resume(returning: $0) }
+                }
+                return try result.get().text
+            }
+            // The isolate keeps the last export's handler and the last method's string: each change must be seen.
+            #expect(try await fetch("default", "GET") == "default GET")
+            #expect(try await fetch("other", "GET") == "other GET")
+            #expect(try await fetch("other", "post") == "other POST")
+            #expect(try await fetch("default", "PATCH") == "default PATCH")
+            #expect(try await fetch("default", "get") == "default GET")
+            #expect(try await fetch("default", "GET") == "default GET")
+            let error = await #expect(throws: RuntimeError.self) { try await fetch("broken", "GET") }
+            #expect(error?.message == #"Worker "test" has no fetch handler: its export "broken" has no "fetch" method."#)
+            #expect(try await fetch("other", "GET") == "other GET")
+        }
+    }
 }

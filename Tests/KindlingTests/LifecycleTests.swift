@@ -63,6 +63,9 @@ struct LifecycleTests {
         #expect(try await kindling.dispatchFetch("https://www.example.com/api/users?id=1", method: "post").text()
             == "api POST https://www.example.com/api/users?id=1")
         #expect(try await kindling.dispatchFetch("http://localhost:8787/other").text() == "primary http://localhost:8787/other")
+        // Back and forth: the dispatcher keeps the worker it found last, and must notice the name change each time.
+        #expect(try await kindling.dispatchFetch("https://a.example.com/api/").text() == "api GET https://a.example.com/api/")
+        #expect(try await kindling.dispatchFetch("http://localhost:8787/").text() == "primary http://localhost:8787/")
         await kindling.dispose()
         await kindling.dispose()
         await #expect(throws: KindlingError.self) { try await kindling.dispatchFetch("http://localhost/") }

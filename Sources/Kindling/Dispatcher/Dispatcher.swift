@@ -11,7 +11,7 @@ import Synchronization
 /// answer whose writes a crash could still lose.
 final class Dispatcher: Sendable {
     let routes: RouteTable
-    private let workers = Mutex<[String: Worker]>([:])
+    private let workers = Mutex(WorkerDirectory())
     /// Commits the writes bindings deferred (cheap when there are none).
     private let commitWrites: @Sendable () throws -> Void
 
@@ -22,19 +22,19 @@ final class Dispatcher: Sendable {
 
     /// Makes `worker` reachable by name.
     func add(_ worker: Worker) {
-        workers.withLock { $0[worker.name] = worker }
+        workers.withLock { $0.add(worker) }
     }
 
     /// Every worker, still reachable (waitUntil work may call them), for shutdown.
     func workersForShutdown() -> [Worker] {
-        workers.withLock { Array($0.values) }
+        workers.withLock { Array($0.byName.values) }
     }
 
     /// Removes every worker, for shutdown.
     func removeAll() -> [Worker] {
         workers.withLock { workers in
-            defer { workers = [:] }
-            return Array(workers.values)
+            defer { workers = WorkerDirectory() }
+            return Array(workers.byName.values)
         }
     }
 
@@ -62,8 +62,13 @@ final class Dispatcher: Sendable {
     }
 
     private func routedWorker(_ request: KindlingRuntime.WorkerRequest) throws -> Worker {
-        let name = routes.worker(for: request.url)
-        guard let worker = workers.withLock({ $0[name] }) else {
+        try worker(named: routes.worker(for: request.url))
+    }
+
+    /// The running worker `name`.
+    /// - Throws: ``KindlingError`` `.disposed` when there is none (the instance was disposed).
+    private func worker(named name: String) throws(KindlingError) -> Worker {
+        guard let worker = workers.withLock({ $0.worker(named: name) }) else {
             throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
         }
         return worker
@@ -73,10 +78,7 @@ final class Dispatcher: Sendable {
     func fetch(
         _ request: KindlingRuntime.WorkerRequest, worker name: String, entrypoint: String?, inline: Bool = false
     ) async throws -> KindlingRuntime.WorkerResponse {
-        guard let worker = workers.withLock({ $0[name] }) else {
-            throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
-        }
-        return try await worker.fetch(request, entrypoint: entrypoint, inline: inline)
+        try await worker(named: name).fetch(request, entrypoint: entrypoint, inline: inline)
     }
 
     /// Runs the `scheduled` handler of the worker `url` routes to.
@@ -86,10 +88,7 @@ final class Dispatcher: Sendable {
 
     /// Runs the `scheduled` handler of worker `name`.
     func scheduled(worker name: String, cron: String, scheduledTime: Double) async throws {
-        guard let worker = workers.withLock({ $0[name] }) else {
-            throw KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")
-        }
-        try await worker.scheduled(cron: cron, scheduledTime: scheduledTime)
+        try await worker(named: name).scheduled(cron: cron, scheduledTime: scheduledTime)
         try commitWrites()
     }
 
@@ -114,11 +113,11 @@ final class Dispatcher: Sendable {
             }
             return
         }
-        guard let worker = workers.withLock({ $0[name] }) else {
-            completion(.failure(KindlingError(code: .disposed, message: "Worker \"\(name)\" is not running (the instance was disposed).")))
-            return
+        do {
+            try worker(named: name).isolate.fetch(request, export: entrypoint ?? "default", completion: completion)
+        } catch {
+            completion(.failure(error))
         }
-        worker.isolate.fetch(request, export: entrypoint ?? "default", completion: completion)
     }
 
     /// Where a service binding's `fetch` goes.
@@ -134,5 +133,23 @@ final class Dispatcher: Sendable {
             let response = try await handler(WorkerRequest(request))
             return KindlingRuntime.WorkerResponse(response)
         }
+    }
+}
+
+/// The running workers by name, and the one found last: requests nearly always go to the same worker as the one
+/// before, and comparing its name costs less than hashing it.
+private struct WorkerDirectory {
+    private(set) var byName: [String: Worker] = [:]
+    private var lastFound: Worker?
+
+    mutating func add(_ worker: Worker) {
+        byName[worker.name] = worker
+        lastFound = nil
+    }
+
+    mutating func worker(named name: String) -> Worker? {
+        if let lastFound, lastFound.name == name { return lastFound }
+        lastFound = byName[name]
+        return lastFound
     }
 }

@@ -57,8 +57,7 @@ final class DispatchResponder: HTTPCallbackResponder {
             switch result {
             case .success(let response):
                 if case .bytes(let bytes) = response.body {
-                    reply.send(status: Self.status(of: response), headerLines: Self.headerLines(of: response),
-                        body: ByteBuffer(bytes: bytes))
+                    reply.send(status: Self.status(of: response), headerLines: Self.headerLines(of: response), body: bytes)
                 } else {
                     reply.continueAsync { writer in try await self.write(response, for: reply.request, writer: writer) }
                 }

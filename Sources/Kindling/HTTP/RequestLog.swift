@@ -22,26 +22,33 @@ struct RequestLogLine {
     var duration: Duration
 
     /// Appends the line's UTF-8 bytes, without a newline.
+    ///
+    /// The line is put together on the stack and appended in one copy: appended piece by piece, every byte checked
+    /// the array's uniqueness and capacity, with the log writer's lock held.
     func append(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: method.utf8)
-        bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: path.utf8)
-        bytes.append(UInt8(ascii: " "))
-        if let status {
-            Self.appendDecimal(status.code, to: &bytes)
-            bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: status.reasonPhrase.utf8)
-        } else {
-            bytes.append(contentsOf: "(no response)".utf8)
+        let reason = status?.reasonPhrase ?? "(no response)"
+        let capacity = method.utf8.count + path.utf8.count + reason.utf8.count + 48
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var line = LineBuffer(buffer)
+            line.append(method)
+            line.append(" ")
+            line.append(path)
+            line.append(" ")
+            if let status {
+                line.appendDecimal(status.code)
+                line.append(" ")
+            }
+            line.append(reason)
+            // Tenths of a millisecond in integers: Foundation's String(format:) cost more than the rest of the line.
+            let (seconds, attoseconds) = duration.components
+            let tenths = max(0, Int((Double(attoseconds) / 1e14 + Double(seconds) * 10_000).rounded()))
+            line.append(" (")
+            line.appendDecimal(tenths / 10)
+            line.append(".")
+            line.appendDecimal(tenths % 10)
+            line.append(" ms)")
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<line.count]))
         }
-        // Tenths of a millisecond in integers: Foundation's String(format:) cost more than the rest of the line.
-        let (seconds, attoseconds) = duration.components
-        let tenths = max(0, Int((Double(attoseconds) / 1e14 + Double(seconds) * 10_000).rounded()))
-        bytes.append(contentsOf: " (".utf8)
-        Self.appendDecimal(tenths / 10, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.appendDecimal(tenths % 10, to: &bytes)
-        bytes.append(contentsOf: " ms)".utf8)
     }
 
     /// The line as text, for handlers that take swift-log events.
@@ -51,10 +58,28 @@ struct RequestLogLine {
         append(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// Bytes written into a buffer sized for them (``RequestLogLine/append(to:)`` counts the longest line first).
+private struct LineBuffer {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func append(_ text: String) {
+        for byte in text.utf8 {
+            buffer[count] = byte
+            count += 1
+        }
+    }
 
     /// Appends the decimal digits of `value` (not negative).
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    mutating func appendDecimal(_ value: Int) {
+        if value >= 10 { appendDecimal(value / 10) }
+        buffer[count] = UInt8(ascii: "0") + UInt8(value % 10)
+        count += 1
     }
 }

@@ -112,15 +112,8 @@ final class Worker: Sendable {
         beforeAnswer: (@Sendable () throws -> Void)? = nil,
         completion: @escaping @Sendable (Result<KindlingRuntime.WorkerResponse, any Error>) -> Void
     ) {
-        isolate.fetch(request, export: entrypoint ?? "default", inline: inline) { result in
-            do {
-                try beforeAnswer?()
-                completion(result)
-            } catch {
-                guard case .success = result else { return completion(result) }
-                completion(.failure(error))
-            }
-        }
+        isolate.fetch(
+            request, export: entrypoint ?? "default", inline: inline, beforeAnswer: beforeAnswer, completion: completion)
     }
 
     /// Delivers a cron trigger to the worker's `scheduled` handler.

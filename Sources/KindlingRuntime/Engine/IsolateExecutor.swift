@@ -128,20 +128,27 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
     ///
     /// Isolate threads may always borrow, and so may the thread of the executor's host, which would run the work
     /// anyway. Other threads only when the caller says so (`fromAnyThread`): a Swift task that awaits the answer
-    /// anyway (``WorkerIsolate/fetch(_:export:inline:completion:)``) — never another event loop, whose connections
+    /// anyway (``WorkerIsolate/fetch(_:export:inline:beforeAnswer:completion:)``) — never another event loop, whose connections
     /// would wait. While it borrows, the thread counts as an isolate thread, so the service calls the work makes to
     /// other idle isolates run inline too. Work queued for this executor while it is borrowed waits for the
     /// borrower to finish, so order is kept.
     func executeInline(fromAnyThread: Bool = false, _ body: @escaping @Sendable () -> Void) {
+        if !runInline(fromAnyThread: fromAnyThread, body) { execute(body) }
+    }
+
+    /// Runs `body` at once as ``executeInline(fromAnyThread:_:)`` would, or returns `false` without running it when
+    /// the work would have to be queued. The body need not escape: a caller that queues it only when this fails
+    /// makes no closure on the heap for the work that runs at once.
+    func runInline(fromAnyThread: Bool = false, _ body: () -> Void) -> Bool {
         let onIsolateThread = Self.onIsolateThread
         guard onIsolateThread || fromAnyThread || hostThread.load(ordering: .relaxed) == UInt(pthread_self()) else {
-            return execute(body)
+            return false
         }
         condition.lock()
         // Not before the thread has started: it takes ownership when it does.
         guard running, started, !processing, !borrowed, pending.isEmpty else {
             condition.unlock()
-            return execute(body)
+            return false
         }
         borrowed = true
         owner.store(UInt(pthread_self()), ordering: .relaxed)
@@ -156,6 +163,7 @@ final class IsolateExecutor: SerialExecutor, @unchecked Sendable {
         let host = handOffLocked()
         condition.unlock()
         host?.run { self.runHosted() }
+        return true
     }
 
     /// Asks the thread to end once it has run the work already enqueued, without waiting for it.

@@ -145,7 +145,7 @@ extension ScriptContext {
             try writeRequestArguments(request, to: call, at: 3)
             let idIndex = 3 + Self.requestArgumentCount
             call[idIndex] = JSValueMakeNumber(global, Double(id))
-            _ = try callInternal("fetch", UnsafeBufferPointer(rebasing: call[0...idIndex]))
+            _ = try self.call(fetchFunction(), UnsafeBufferPointer(rebasing: call[0...idIndex]))
         }
     }
 
@@ -158,7 +158,7 @@ extension ScriptContext {
     func writeRequestArguments(
         _ request: WorkerRequest, to values: UnsafeMutableBufferPointer<JSValueRef?>, at start: Int
     ) throws(ScriptError) {
-        values[start] = internedString(Self.upperCased(request.method))
+        values[start] = methodString(request.method)
         values[start + 1] = makeString(request.url)
         values[start + 2] = makeJoinedHeaders(request.headers)
         values[start + 3] =

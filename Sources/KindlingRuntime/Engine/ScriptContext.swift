@@ -45,6 +45,15 @@ final class ScriptContext {
     /// JS strings for the few names every call passes (export names, kinds, methods, HTTP methods), made once
     /// (protected); see ``internedString(_:)``.
     private var internedStrings: [String: JSValueRef] = [:]
+    /// The export a fetch last went to, with the JS strings a fetch passes for it (its name and kind), once the
+    /// isolate checked it has a fetch handler: later requests look nothing up by name, and need none of the
+    /// actor's state. Valid for good, since an isolate loads its exports once.
+    var fetchHandler: (export: String, name: JSValueRef?, kind: JSValueRef?)?
+    /// The prelude's `fetch`, which every request calls, once looked up (see ``fetchFunction()``).
+    private var preludeFetch: JSObjectRef?
+    /// The HTTP method last passed, with its interned JS string: nearly every request repeats it, and comparing
+    /// two short strings costs less than hashing one (see ``methodString(_:)``).
+    private var lastMethod: (name: String, value: JSValueRef?) = ("", nil)
     /// How many deferred prelude units are loading, one inside another (see ``Prelude``).
     var deferredLoadDepth = 0
     /// The loaded worker's format; nil until a bundle is loaded.
@@ -169,6 +178,22 @@ final class ScriptContext {
         return try call(try requiredInternalFunction(name, function), arguments)
     }
 
+    /// The prelude's `fetch`, looked up by name for the first request only.
+    func fetchFunction() throws(ScriptError) -> JSObjectRef {
+        if let preludeFetch { return preludeFetch }
+        let function = try requiredInternalFunction("fetch", internalFunction("fetch"))
+        preludeFetch = function
+        return function
+    }
+
+    /// An HTTP method as the interned JS string a request passes (upper-cased: see ``upperCased(_:)``).
+    func methodString(_ method: String) -> JSValueRef? {
+        if method == lastMethod.name { return lastMethod.value }
+        let value = internedString(Self.upperCased(method))
+        lastMethod = (method, value)
+        return value
+    }
+
     /// `function`, the prelude's function `name`, or the error that says the prelude lacks it.
     private func requiredInternalFunction(_ name: String, _ function: JSObjectRef?) throws(ScriptError) -> JSObjectRef {
         guard let function else {
@@ -185,8 +210,14 @@ final class ScriptContext {
 
     /// Keeps `callback` until the prelude answers a fetch with `host.respond(id, status, statusText, headers, body)`
     /// (or fails it with `host.settle(id, false, error)`).
-    func registerResponse(_ callback: @escaping (Result<WorkerResponse, ScriptError>) -> Void) -> Int {
-        register(.response(callback))
+    /// The callback takes any error (always a ``ScriptError``), so a caller's own completion can be kept as it is,
+    /// with no closure around it to convert the error type.
+    /// - Parameter beforeAnswer: Runs right before `callback` gets the answer, on this thread (see
+    ///   ``PendingCallback/response(_:beforeAnswer:)``).
+    func registerResponse(
+        _ callback: @escaping (Result<WorkerResponse, any Error>) -> Void, beforeAnswer: (() throws -> Void)? = nil
+    ) -> Int {
+        register(.response(callback, beforeAnswer: beforeAnswer))
     }
 
     private func register(_ callback: PendingCallback) -> Int {
@@ -347,8 +378,8 @@ final class ScriptContext {
         guard let callback = pending.removeValue(forKey: id) else { return }
         switch callback {
         case .value(let callback): callback(fulfilled ? .success(value) : .failure(scriptError(value)))
-        case .response(let callback):
-            callback(.failure(fulfilled ? PendingCallback.wrongAnswer : scriptError(value)))
+        case .response(let callback, let beforeAnswer):
+            PendingCallback.answer(callback, beforeAnswer, .failure(fulfilled ? PendingCallback.wrongAnswer : scriptError(value)))
         }
     }
 
@@ -356,8 +387,9 @@ final class ScriptContext {
     func respond(id: Int, status: JSValueRef, statusText: JSValueRef, headers: JSValueRef, body: JSValueRef) {
         guard let callback = pending.removeValue(forKey: id) else { return }
         switch callback {
-        case .response(let callback):
-            callback(.success(workerResponse(status: status, statusText: statusText, headers: headers, body: body)))
+        case .response(let callback, let beforeAnswer):
+            let response = workerResponse(status: status, statusText: statusText, headers: headers, body: body)
+            PendingCallback.answer(callback, beforeAnswer, .success(response))
         case .value(let callback): callback(.failure(PendingCallback.wrongAnswer))
         }
     }
@@ -367,12 +399,29 @@ final class ScriptContext {
 /// parts as host-function arguments (no array to make in JS and read back element by element in Swift).
 enum PendingCallback {
     case value((Result<JSValueRef, ScriptError>) -> Void)
-    case response((Result<WorkerResponse, ScriptError>) -> Void)
+    /// A fetch's answer. `beforeAnswer` runs first, whatever the answer (a dispatcher commits the request's deferred
+    /// writes there: the output gate); if it throws, a response becomes that error, and an error stays as it was.
+    /// Kept here rather than in a closure around `callback`: that closure was an allocation a request.
+    case response((Result<WorkerResponse, any Error>) -> Void, beforeAnswer: (() throws -> Void)?)
 
     func fail(_ error: ScriptError) {
         switch self {
         case .value(let callback): callback(.failure(error))
-        case .response(let callback): callback(.failure(error))
+        case .response(let callback, let beforeAnswer): Self.answer(callback, beforeAnswer, .failure(error))
+        }
+    }
+
+    /// Hands a fetch `result` to `callback` after `beforeAnswer` (see ``response(_:beforeAnswer:)``).
+    static func answer(
+        _ callback: (Result<WorkerResponse, any Error>) -> Void, _ beforeAnswer: (() throws -> Void)?,
+        _ result: Result<WorkerResponse, any Error>
+    ) {
+        do {
+            try beforeAnswer?()
+            callback(result)
+        } catch {
+            guard case .success = result else { return callback(result) }
+            callback(.failure(error))
         }
     }
 

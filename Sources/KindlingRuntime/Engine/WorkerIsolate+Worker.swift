@@ -75,12 +75,11 @@ extension WorkerIsolate {
     ///   ``RuntimeError/Code/noHandler`` when the worker has no fetch handler.
     public func fetch(_ request: WorkerRequest, export name: String = "default") async throws -> WorkerResponse {
         try checkOpen()
-        let kind = try exportForEvent("fetch", export: name)
+        let handler = try fetchHandlerStrings(export: name)
         let context = self.context
         return try await awaitAnswer({ context.registerResponse($0) }) { id throws(ScriptError) in
             try context.callFetch(
-                target: context.workerExports, name: context.internedString(name), kind: context.internedString(kind),
-                request: request, id: id)
+                target: context.workerExports, name: handler.name, kind: handler.kind, request: request, id: id)
         }
     }
 
@@ -89,7 +88,7 @@ extension WorkerIsolate {
     ///
     /// For callers on another isolate's thread (a service binding), this saves the two thread hops
     /// an async call makes through the cooperative pool; and when this isolate is idle, the caller's
-    /// thread runs the handler itself (``IsolateExecutor/executeInline(fromAnyThread:_:)``), so a
+    /// thread runs the handler itself (``IsolateExecutor/runInline(fromAnyThread:_:)``), so a
     /// handler that answers without waiting on I/O completes before this returns, with no thread
     /// switch at all.
     ///
@@ -98,28 +97,61 @@ extension WorkerIsolate {
     ///   both thread switches of the round trip); never for an event loop, whose other connections
     ///   would wait while the handler runs. (The event loop that hosts the isolate, ``run(on:)``,
     ///   runs an idle isolate's handler itself either way: its JavaScript runs there anyway.)
+    /// - Parameter beforeAnswer: Runs on the isolate's thread right before `completion`, whatever the answer; an
+    ///   error it throws replaces a response (a dispatcher commits the request's deferred writes here, so no
+    ///   response leaves before they are durable).
     public nonisolated func fetch(
         _ request: WorkerRequest, export name: String = "default", inline: Bool = false,
+        beforeAnswer: (@Sendable () throws -> Void)? = nil,
         completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
     ) {
-        executor.executeInline(fromAnyThread: inline) { [self] in
-            self.assumeIsolated { isolate in
+        // Run at once when the isolate is idle, with no closure on the heap; otherwise queued.
+        if executor.runInline(fromAnyThread: inline, {
+            fetchNow(request, export: name, beforeAnswer: beforeAnswer, completion: completion)
+        }) { return }
+        executor.execute { [self] in
+            self.fetchNow(request, export: name, beforeAnswer: beforeAnswer, completion: completion)
+        }
+    }
+
+    /// The work of ``fetch(_:export:inline:beforeAnswer:completion:)``, from a job on the isolate's executor (which
+    /// alone runs them).
+    ///
+    /// Once the export's handler is known, the request needs only the context: no `assumeIsolated`, whose closure
+    /// (made escapable for a check) cost two allocations a request.
+    private nonisolated func fetchNow(
+        _ request: WorkerRequest, export name: String, beforeAnswer: (@Sendable () throws -> Void)?,
+        completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
+    ) {
+        assert(executor.isCurrent, "a job of worker \(self.name)'s isolate ran off its executor")
+        let context = contextForExecutorJob
+        guard let handler = context.fetchHandler, handler.export == name, !context.isClosed else {
+            // The first request to this export (or one after shutdown): checked with the actor's state.
+            return assumeIsolated { isolate in
                 do {
                     try isolate.checkOpen()
-                    let kind = try isolate.exportForEvent("fetch", export: name)
-                    let context = isolate.context
-                    let id = context.registerResponse { completion($0.mapError { $0 }) }
-                    do throws(ScriptError) {
-                        try context.callFetch(
-                            target: context.workerExports, name: context.internedString(name),
-                            kind: context.internedString(kind), request: request, id: id)
-                    } catch {
-                        context.fail(id: id, error)
-                    }
+                    let handler = try isolate.fetchHandlerStrings(export: name)
+                    Self.callFetch(context, handler, request, beforeAnswer, completion)
                 } catch {
-                    completion(.failure(error))
+                    PendingCallback.answer(completion, beforeAnswer, .failure(error))
                 }
             }
+        }
+        Self.callFetch(context, (handler.name, handler.kind), request, beforeAnswer, completion)
+    }
+
+    /// Calls the prelude's `fetch` for `request`; `completion` gets the answer.
+    private static func callFetch(
+        _ context: ScriptContext, _ handler: (name: JSValueRef?, kind: JSValueRef?), _ request: WorkerRequest,
+        _ beforeAnswer: (@Sendable () throws -> Void)?,
+        _ completion: @escaping @Sendable (Result<WorkerResponse, any Error>) -> Void
+    ) {
+        let id = context.registerResponse(completion, beforeAnswer: beforeAnswer)
+        do throws(ScriptError) {
+            try context.callFetch(
+                target: context.workerExports, name: handler.name, kind: handler.kind, request: request, id: id)
+        } catch {
+            context.fail(id: id, error)
         }
     }
 
@@ -160,13 +192,13 @@ extension WorkerIsolate {
 
     /// Registers the answer's callback with `register`, runs `start` with the id it got, and waits for the answer;
     /// when `start` throws, the id fails with its error.
-    func awaitAnswer<T: Sendable>(
-        _ register: (@escaping (Result<T, ScriptError>) -> Void) -> Int, start: (Int) throws(ScriptError) -> Void
+    func awaitAnswer<T: Sendable, Failure: Error>(
+        _ register: (@escaping (Result<T, Failure>) -> Void) -> Int, start: (Int) throws(ScriptError) -> Void
     ) async throws -> T {
         let context = self.context
         // Unsafe, not checked: a registered id is answered exactly once (settled, failed, or failed when the context
         // closes), and the checked form allocates a second object every call.
-        let result: Result<T, ScriptError> = await withUnsafeContinuation { continuation in
+        let result: Result<T, Failure> = await withUnsafeContinuation { continuation in
             let id = register { continuation.resume(returning: $0) }
             do throws(ScriptError) {
                 try start(id)
@@ -175,6 +207,16 @@ extension WorkerIsolate {
             }
         }
         return try result.get()
+    }
+
+    /// The JS strings a fetch to export `name` passes: its name and kind (see ``exportForEvent(_:export:)``), looked
+    /// up by name for the first request only.
+    private func fetchHandlerStrings(export name: String) throws -> (name: JSValueRef?, kind: JSValueRef?) {
+        if let cached = context.fetchHandler, cached.export == name { return (cached.name, cached.kind) }
+        let kind = try exportForEvent("fetch", export: name)
+        let strings = (name: context.internedString(name), kind: context.internedString(kind))
+        context.fetchHandler = (name, strings.name, strings.kind)
+        return strings
     }
 
     /// The loaded export `name` after checking it has `method`.

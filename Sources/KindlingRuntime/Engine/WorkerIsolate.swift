@@ -16,6 +16,9 @@ public actor WorkerIsolate {
     private let handoff: ContextHandoff
     /// The isolate's context; used on the isolate's thread (this actor's executor) only.
     var context: ScriptContext { handoff.context }
+    /// The context for a job of this isolate's executor that has no isolation to show for it (a closure the
+    /// executor runs): the same rule as ``context``, kept by the caller.
+    nonisolated var contextForExecutorJob: ScriptContext { handoff.context }
     /// The loaded worker's exports; nil until ``load(_:)-(WorkerBundle)`` succeeded.
     public internal(set) var exports: WorkerExports?
     /// The worker's name.

@@ -16,10 +16,20 @@ final class FrozenClock {
     // reads it afterwards; the typed array over it has no deallocator, so JavaScriptCore never frees it.
     private let cell: UnsafeMutablePointer<Double>
     private var depth = 0
-    /// When the outermost entry began, on the monotonic clock: timers set during an entry count their delay from
-    /// it, as workerd counts them from its frozen time, so timers set in one go fire in the order of their delays
-    /// however long the script ran between setting them.
-    private(set) var entered = ContinuousClock.now
+    /// The current entry's instant on the monotonic clock, once a timer asked for it (see ``entered``).
+    private var enteredAt: ContinuousClock.Instant?
+
+    /// The current outermost entry's instant on the monotonic clock: timers set during an entry count their delay
+    /// from it, as workerd counts them from its frozen time, so timers set in one go fire in the order of their
+    /// delays however long the script ran between setting them. Read when the entry's first timer is set, not at
+    /// the entry itself: most entries (a request answered at once) set none, and a clock read is a measurable part
+    /// of an entry's cost.
+    var entered: ContinuousClock.Instant {
+        if let enteredAt { return enteredAt }
+        let now = ContinuousClock.now
+        enteredAt = now
+        return now
+    }
 
     init() {
         cell = .allocate(capacity: 1)
@@ -34,7 +44,7 @@ final class FrozenClock {
     func enter() {
         if depth == 0 {
             cell.pointee = max(cell.pointee, Self.wallMilliseconds())
-            entered = .now
+            enteredAt = nil
         }
         depth += 1
     }
@@ -55,6 +65,9 @@ final class FrozenClock {
 
     /// Whole milliseconds since the Unix epoch, as `Date.now()` gives them.
     private static func wallMilliseconds() -> Double {
-        (Date().timeIntervalSince1970 * 1000).rounded(.down)
+        // clock_gettime itself: Foundation's Date() reads the same clock through two more layers.
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) * 1000 + Double(now.tv_nsec / 1_000_000)
     }
 }
