@@ -18,6 +18,9 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
     // Safety: `context` is set in handlerAdded and only read on the event loop (`writeOnLoop`, handler methods).
     // Everything else shared with the connection's task is in `state`, under its lock.
     private nonisolated(unsafe) var context: ChannelHandlerContext?
+    /// The response encoder's context, found in handlerAdded and read on the event loop only: whole responses that
+    /// ``HTTPConnection`` serializes itself are written from there, past the encoder (see ``writeWire(_:_:)``).
+    private nonisolated(unsafe) var wireContext: ChannelHandlerContext?
     let channel: any Channel
     private let eventLoop: any EventLoop
     private let state = Mutex(State())
@@ -60,11 +63,17 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.wireContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        self.wireContext = nil
     }
+
+    /// Whether the pipeline has NIO's response encoder for ``writeWire(_:_:)`` to write past. Read on the event
+    /// loop, once the bridge is in the pipeline.
+    var canWriteWire: Bool { self.wireContext != nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = Self.unwrapInboundIn(data)
@@ -322,6 +331,31 @@ final class HTTPChannelBridge: ChannelDuplexHandler, @unchecked Sendable {
         if let second { context.write(Self.wrapOutboundOut(second), promise: nil) }
         if let third { context.write(Self.wrapOutboundOut(third), promise: nil) }
         context.flush()
+    }
+
+    /// Writes a whole response already in HTTP/1 wire format, and flushes: a head and body serialized by
+    /// ``HTTPConnection``, in one buffer, or a head and then a large body. One write into the channel instead of a
+    /// head, a body and an end passed through the encoder, which would produce the same bytes.
+    /// - Throws: ``HTTPServerError`` `.connectionClosed` if the connection is gone.
+    func writeWire(_ bytes: ByteBuffer, _ more: ByteBuffer? = nil) throws {
+        if try self.claimDirectWrite() {
+            self.writeWireOnLoop(bytes, more)
+        } else {
+            self.eventLoop.execute {
+                self.state.withLock { $0.queuedWrites -= 1 }
+                self.writeWireOnLoop(bytes, more)
+            }
+        }
+    }
+
+    private func writeWireOnLoop(_ bytes: ByteBuffer, _ more: ByteBuffer?) {
+        guard let wire = self.wireContext else { return }
+        if let more {
+            wire.write(NIOAny(bytes), promise: nil)
+            wire.writeAndFlush(NIOAny(more), promise: nil)
+        } else {
+            wire.writeAndFlush(NIOAny(bytes), promise: nil)
+        }
     }
 
     /// Writes and flushes one body part; when more than ``maxBytesInFlight`` are handed over and not yet taken by

@@ -51,44 +51,29 @@ extension HTTPConnection {
     func sendReply(_ response: ResponseHeadSource, body: ByteBuffer, for reply: HTTPReply) {
         // No closure when already on the loop (the isolate's own loop answering its own connection).
         if self.eventLoop.inEventLoop {
-            self.writeReply(response, body: body, for: reply)
+            self.writeReply(response, body: .buffer(body), for: reply)
         } else {
-            self.eventLoop.execute { self.writeReply(response, body: body, for: reply) }
+            self.eventLoop.execute { self.writeReply(response, body: .buffer(body), for: reply) }
         }
     }
 
-    /// Writes a reply's whole response, its body given as bytes (copied on the event loop into a buffer the
-    /// connection reuses), and finishes its exchange.
+    /// Writes a reply's whole response, its body given as bytes (copied on the event loop into the buffer the
+    /// head is serialized into, which the connection reuses), and finishes its exchange.
     func sendReply(_ response: ResponseHeadSource, bodyBytes: [UInt8], for reply: HTTPReply) {
         if self.eventLoop.inEventLoop {
-            self.writeReply(response, body: self.replyBody(bodyBytes), for: reply)
+            self.writeReply(response, body: .bytes(bodyBytes), for: reply)
         } else {
-            self.eventLoop.execute { self.writeReply(response, body: self.replyBody(bodyBytes), for: reply) }
+            self.eventLoop.execute { self.writeReply(response, body: .bytes(bodyBytes), for: reply) }
         }
     }
 
-    /// `bytes` in the buffer the connection's previous reply used: once that response is written NIO has let go
-    /// of it, so clearing it allocates nothing, and a small response's body costs a copy and no allocation (two,
-    /// storage and bytes, for a new buffer). Large buffers are not kept.
-    private func replyBody(_ bytes: [UInt8]) -> ByteBuffer {
-        // Taken out, not copied: a second reference would make `clear()` allocate.
-        var buffer = self.recycledBody.take() ?? self.allocator.buffer(capacity: bytes.count)
-        buffer.clear()  // new storage only when the previous response is still queued
-        buffer.writeBytes(bytes)
-        self.recycledBody = buffer.capacity <= Self.recycledBodyLimit ? buffer : nil
-        return buffer
-    }
-
-    /// The largest body buffer a connection keeps for its next reply.
-    private static let recycledBodyLimit = 16 << 10
-
-    private func writeReply(_ response: ResponseHeadSource, body: ByteBuffer, for reply: HTTPReply) {
+    private func writeReply(_ response: ResponseHeadSource, body: WholeBody, for reply: HTTPReply) {
         let claimed = self.exchange.withLock { state -> (head: HTTPResponseHead, framing: BodyFraming)? in
             // A reply's generation is its exchange's alone: once the exchange has ended (answered, handed back,
             // closed), the check fails and the reply is ignored.
             guard (try? state.checkWritable(reply.generation)) != nil else { return nil }
             state.status = response.status
-            return self.claimResponse(response, bodyLength: body.readableBytes, &state)
+            return self.claimResponse(response, bodyLength: body.count, &state)
         }
         guard let (head, framing) = claimed else { return }
         var failure: (any Error)?

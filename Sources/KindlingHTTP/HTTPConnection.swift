@@ -24,9 +24,11 @@ final class HTTPConnection: Sendable {
     /// The client's address and ours, as the socket had them when the connection was accepted.
     let remoteAddress: SocketAddress?
     let localAddress: SocketAddress?
-    /// The body buffer of the last reply sent from bytes, kept for the next (see `replyBody(_:)`). Only the event
-    /// loop touches it.
-    nonisolated(unsafe) var recycledBody: ByteBuffer?
+    /// Whether whole responses are serialized here and written past NIO's encoder (``HTTPChannelBridge/writeWire(_:_:)``).
+    let writesWire: Bool
+    /// The buffer the last whole response was serialized into, kept for the next (see `wireBuffer(capacity:)`).
+    /// Only the event loop touches it.
+    nonisolated(unsafe) var recycledWire: ByteBuffer?
 
     var channel: any Channel { self.bridge.channel }
 
@@ -38,6 +40,7 @@ final class HTTPConnection: Sendable {
         self.eventLoop = bridge.channel.eventLoop
         self.remoteAddress = bridge.channel.remoteAddress
         self.localAddress = bridge.channel.localAddress
+        self.writesWire = bridge.canWriteWire
         // A strong reference, let go when the channel closes or serving ends (`releaseConnection`): a weak one
         // would give the connection a side table, which makes every retain and release of it a slower call.
         bridge.setBusyCheck { [self] in self.exchange.withLock { $0.busy } }
@@ -258,16 +261,71 @@ final class HTTPConnection: Sendable {
 
     func writeComplete(_ response: ResponseHeadSource, body: ByteBuffer, generation: UInt64) async throws {
         let (head, framing) = try await self.beginResponse(response, bodyLength: body.readableBytes, generation: generation)
-        try self.writeWhole(head, framing: framing, body: body)
+        try self.writeWhole(head, framing: framing, body: .buffer(body))
+    }
+
+    /// A whole response's body: a buffer, or bytes to copy into one.
+    enum WholeBody {
+        case buffer(ByteBuffer)
+        case bytes([UInt8])
+
+        var count: Int {
+            switch self {
+            case .buffer(let buffer): buffer.readableBytes
+            case .bytes(let bytes): bytes.count
+            }
+        }
     }
 
     /// Writes a head with its whole body (none when the framing has no body, as for `HEAD`) and the end.
-    func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: ByteBuffer) throws {
-        if framing == .none || body.readableBytes == 0 {
-            try self.bridge.write(.head(head), .end(nil))
-        } else {
-            try self.bridge.write(.head(head), .body(.byteBuffer(body)), .end(nil))
+    ///
+    /// Serialized here, head and body in one buffer, and written past NIO's encoder: the bytes the encoder would
+    /// have made, without its work on three response parts, the pipeline passing each on, and two buffers a
+    /// response. On the event loop the buffer is the previous response's, written by now, so a small response
+    /// allocates nothing. A body over `wireBodyLimit` goes as a buffer of its own after the head, not copied.
+    func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: WholeBody) throws {
+        let bodyCount = framing == .none ? 0 : body.count
+        guard self.writesWire else {
+            if bodyCount == 0 { return try self.bridge.write(.head(head), .end(nil)) }
+            let buffer: ByteBuffer
+            switch body {
+            case .buffer(let bytes): buffer = bytes
+            case .bytes(let bytes): buffer = self.allocator.buffer(bytes: bytes)
+            }
+            return try self.bridge.write(.head(head), .body(.byteBuffer(buffer)), .end(nil))
         }
+        let copiesBody = bodyCount > 0 && bodyCount <= Self.wireBodyLimit
+        var wire = self.wireBuffer(capacity: Self.headCapacity + (copiesBody ? bodyCount : 0))
+        wire.writeResponseHead(head)
+        var separateBody: ByteBuffer?
+        switch body {
+        case .buffer(var bytes) where bodyCount > 0:
+            if copiesBody { wire.writeBuffer(&bytes) } else { separateBody = bytes }
+        case .bytes(let bytes) where bodyCount > 0:
+            if copiesBody { wire.writeBytes(bytes) } else { separateBody = self.allocator.buffer(bytes: bytes) }
+        default:
+            break
+        }
+        try self.bridge.writeWire(wire, separateBody)
+        if self.eventLoop.inEventLoop, wire.capacity <= Self.wireBodyLimit + Self.headCapacity {
+            self.recycledWire = wire
+        }
+    }
+
+    /// Room for a typical response head.
+    private static let headCapacity = 256
+    /// The largest body copied after its head (and the most a kept buffer holds besides the head).
+    private static let wireBodyLimit = 16 << 10
+
+    /// An empty buffer of at least `capacity` bytes: on the event loop the previous whole response's, whose bytes
+    /// the socket has taken by now (clearing it then allocates nothing; if they are still queued it makes new
+    /// storage, never touching theirs).
+    private func wireBuffer(capacity: Int) -> ByteBuffer {
+        guard self.eventLoop.inEventLoop, var buffer = self.recycledWire.take() else {
+            return self.allocator.buffer(capacity: capacity)
+        }
+        buffer.clear(minimumCapacity: capacity)
+        return buffer
     }
 
     func writeHead(_ response: HTTPResponse, generation: UInt64) async throws {

@@ -92,14 +92,7 @@ public actor HTTPServer {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)  // answer `printf … | nc` clients too
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        var encoder = HTTPResponseEncoder.Configuration()
-                        encoder.automaticallySetFramingHeaders = false
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false,  // requests are taken one at a time anyway
-                            withErrorHandling: true,
-                            withOutboundHeaderValidation: false,  // HTTPFields are validated when built
-                            withEncoderConfiguration: encoder
-                        )
+                        try channel.pipeline.syncOperations.addHTTPServerHandlers()
                         if let idle = configuration.idleTimeout {
                             let (seconds, attoseconds) = idle.components
                             let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
@@ -247,5 +240,22 @@ public actor HTTPServer {
             return .addressInUse(host: host, port: port, cause: error)
         }
         return .bindFailed(host: host, port: port, cause: error)
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// NIO's HTTP/1 server handlers as `configureHTTPServerPipeline` adds them with no pipelining assistance, no
+    /// outbound header validation (header lines are checked when converted) and framing headers left to us, except
+    /// that the request decoder is not paired with the response encoder: paired, the encoder keeps each request's
+    /// method to drop the body of a `HEAD` response, and whole responses that ``HTTPConnection`` writes as bytes,
+    /// past the encoder, would leave that record out of step. Our framing already sends no body for `HEAD`.
+    func addHTTPServerHandlers() throws {
+        var encoder = HTTPResponseEncoder.Configuration()
+        encoder.automaticallySetFramingHeaders = false
+        try self.addHandlers([
+            HTTPResponseEncoder(configuration: encoder),
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
+            HTTPServerProtocolErrorHandler(),
+        ])
     }
 }

@@ -229,3 +229,32 @@ extension RequestHeadProblem {
         }
     }
 }
+
+extension ByteBuffer {
+    /// Writes `head` as HTTP/1 puts it on the wire, byte for byte as NIO's `HTTPResponseEncoder` does with
+    /// framing headers left to the caller: the status line, each header line in order, and the blank line.
+    mutating func writeResponseHead(_ head: HTTPResponseHead) {
+        self.writeStaticString("HTTP/")
+        self.writeDecimal(head.version.major)
+        self.writeStaticString(".")
+        self.writeDecimal(head.version.minor)
+        self.writeStaticString(" ")
+        self.writeDecimal(Int(head.status.code))
+        self.writeStaticString(" ")
+        self.writeString(head.status.reasonPhrase)
+        self.writeStaticString("\r\n")
+        for (name, value) in head.headers {
+            self.writeString(name)
+            self.writeStaticString(": ")
+            self.writeString(value)
+            self.writeStaticString("\r\n")
+        }
+        self.writeStaticString("\r\n")
+    }
+
+    /// Writes the decimal digits of `value` (not negative).
+    private mutating func writeDecimal(_ value: Int) {
+        if value >= 10 { self.writeDecimal(value / 10) }
+        self.writeInteger(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+}

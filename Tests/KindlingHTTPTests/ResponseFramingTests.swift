@@ -1,4 +1,6 @@
 import HTTPTypes
+import NIOCore
+import NIOEmbedded
 import NIOHTTP1
 import Testing
 
@@ -24,6 +26,30 @@ struct ResponseFramingTests {
             date: "Sun, 06 Nov 1994 08:49:37 GMT",
             serverName: serverName
         )
+    }
+
+    @Test(
+        "a whole response's head is serialized byte for byte as NIO's encoder writes it",
+        arguments: [
+            HTTPResponseHead(
+                version: .http1_1, status: .ok,
+                headers: ["content-type": "text/plain", "Set-Cookie": "a=1", "set-cookie": "b=2", "content-length": "5"]),
+            HTTPResponseHead(version: .http1_0, status: .notFound, headers: ["connection": "keep-alive"]),
+            HTTPResponseHead(version: .http1_1, status: .custom(code: 599, reasonPhrase: "Weird Reason Phrase")),
+            HTTPResponseHead(version: .http1_1, status: .noContent, headers: ["x-empty": ""]),
+        ])
+    func wireHead(head: HTTPResponseHead) throws {
+        var configuration = HTTPResponseEncoder.Configuration()
+        configuration.automaticallySetFramingHeaders = false
+        let channel = EmbeddedChannel(handler: HTTPResponseEncoder(configuration: configuration))
+        try channel.writeOutbound(HTTPServerResponsePart.head(head))
+        var encoded = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { encoded.writeBuffer(&part) }
+        _ = try channel.finish()
+        var ours = ByteBuffer()
+        ours.writeResponseHead(head)
+        #expect(String(buffer: ours) == String(buffer: encoded))
+        #expect(String(buffer: ours).hasPrefix("HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) "))
     }
 
     @Test("a full body sets Content-Length from its real size, replacing a wrong one")
