@@ -237,6 +237,29 @@ final class HTTPConnection: Sendable {
         return converted
     }
 
+    /// ``claimResponse(_:bodyLength:_:)`` for a whole response written as bytes: the head is serialized into `wire`
+    /// field by field, with no `HTTPResponseHead` or `HTTPHeaders` in between.
+    func claimWireResponse(
+        _ response: ResponseHeadSource, bodyLength: Int, _ state: inout Exchange, into wire: inout ByteBuffer
+    ) -> BodyFraming {
+        let version = state.version
+        wire.writeStatusLine(version: version, status: HTTPResponseHead.wireStatus(response.status))
+        let framing = HTTPResponseHead.frame(
+            response,
+            bodyLength: bodyLength,
+            isHead: state.isHead,
+            version: version,
+            keepAlive: state.keepAlive && !state.mustClose,
+            date: state.dates.current(),
+            serverName: self.configuration.serverName
+        ) { name, value in wire.writeHeaderLine(name: name, value: value) }
+        wire.writeStaticString("\r\n")
+        state.framing = framing
+        state.response = .ended
+        state.responseBytes = bodyLength
+        return framing
+    }
+
     /// Claims the response for `generation` and converts its head, in one critical section so that two racing
     /// writers cannot both send a head.
     ///
@@ -279,37 +302,50 @@ final class HTTPConnection: Sendable {
 
     /// Writes a head with its whole body (none when the framing has no body, as for `HEAD`) and the end.
     ///
-    /// Serialized here, head and body in one buffer, and written past NIO's encoder: the bytes the encoder would
-    /// have made, without its work on three response parts, the pipeline passing each on, and two buffers a
-    /// response. On the event loop the buffer is the previous response's, written by now, so a small response
-    /// allocates nothing. A body over `wireBodyLimit` goes as a buffer of its own after the head, not copied.
+    /// Serialized here, head and body in one buffer, and written past NIO's encoder (see ``writeWire(_:framing:body:)``).
     func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: WholeBody) throws {
-        let bodyCount = framing == .none ? 0 : body.count
         guard self.writesWire else {
-            if bodyCount == 0 { return try self.bridge.write(.head(head), .end(nil)) }
-            let buffer: ByteBuffer
-            switch body {
-            case .buffer(let bytes): buffer = bytes
-            case .bytes(let bytes): buffer = self.allocator.buffer(bytes: bytes)
-            }
-            return try self.bridge.write(.head(head), .body(.byteBuffer(buffer)), .end(nil))
+            if framing == .none || body.count == 0 { return try self.bridge.write(.head(head), .end(nil)) }
+            return try self.bridge.write(.head(head), .body(.byteBuffer(self.bodyBuffer(body))), .end(nil))
         }
-        let copiesBody = bodyCount > 0 && bodyCount <= Self.wireBodyLimit
-        var wire = self.wireBuffer(capacity: Self.headCapacity + (copiesBody ? bodyCount : 0))
+        var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: framing == .none ? 0 : body.count))
         wire.writeResponseHead(head)
+        try self.writeWire(wire, framing: framing, body: body)
+    }
+
+    /// Writes `wire`, a serialized head, with the whole body after it, past NIO's encoder: the bytes the encoder
+    /// would have made, without its work on three response parts, the pipeline passing each on, and two buffers
+    /// a response. On the event loop the buffer is the previous response's, written by now, so a small response
+    /// allocates nothing. A body over `wireBodyLimit` goes as a buffer of its own after the head, not copied.
+    func writeWire(_ wire: ByteBuffer, framing: BodyFraming, body: WholeBody) throws {
+        var wire = wire
+        let bodyCount = framing == .none ? 0 : body.count
         var separateBody: ByteBuffer?
-        switch body {
-        case .buffer(var bytes) where bodyCount > 0:
-            if copiesBody { wire.writeBuffer(&bytes) } else { separateBody = bytes }
-        case .bytes(let bytes) where bodyCount > 0:
-            if copiesBody { wire.writeBytes(bytes) } else { separateBody = self.allocator.buffer(bytes: bytes) }
-        default:
-            break
+        if bodyCount > Self.wireBodyLimit {
+            separateBody = self.bodyBuffer(body)
+        } else if bodyCount > 0 {
+            switch body {
+            case .buffer(var bytes): wire.writeBuffer(&bytes)
+            case .bytes(let bytes): wire.writeBytes(bytes)
+            }
         }
         try self.bridge.writeWire(wire, separateBody)
-        if self.eventLoop.inEventLoop, wire.capacity <= Self.wireBodyLimit + Self.headCapacity {
+        if self.eventLoop.inEventLoop, wire.capacity <= Self.wireCapacity(forBody: Self.wireBodyLimit) {
             self.recycledWire = wire
         }
+    }
+
+    /// The body as a buffer of its own.
+    private func bodyBuffer(_ body: WholeBody) -> ByteBuffer {
+        switch body {
+        case .buffer(let buffer): buffer
+        case .bytes(let bytes): self.allocator.buffer(bytes: bytes)
+        }
+    }
+
+    /// The room a serialized response needs: a typical head, and the body when it is copied after it.
+    static func wireCapacity(forBody count: Int) -> Int {
+        Self.headCapacity + (count <= Self.wireBodyLimit ? count : 0)
     }
 
     /// Room for a typical response head.
@@ -320,7 +356,7 @@ final class HTTPConnection: Sendable {
     /// An empty buffer of at least `capacity` bytes: on the event loop the previous whole response's, whose bytes
     /// the socket has taken by now (clearing it then allocates nothing; if they are still queued it makes new
     /// storage, never touching theirs).
-    private func wireBuffer(capacity: Int) -> ByteBuffer {
+    func wireBuffer(capacity: Int) -> ByteBuffer {
         guard self.eventLoop.inEventLoop, var buffer = self.recycledWire.take() else {
             return self.allocator.buffer(capacity: capacity)
         }

@@ -154,11 +154,32 @@ extension HTTPResponseHead {
         date: String,
         serverName: String?
     ) -> (head: HTTPResponseHead, framing: BodyFraming) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.fieldCount + 3)
+        let framing = Self.frame(
+            response, bodyLength: bodyLength, isHead: isHead, version: version, keepAlive: keepAlive, date: date,
+            serverName: serverName
+        ) { name, value in headers.add(name: name, value: value) }
+        return (HTTPResponseHead(version: version, status: wireStatus(response.status), headers: headers), framing)
+    }
+
+    /// The work of ``converting(_:bodyLength:isHead:version:keepAlive:date:serverName:)`` with the head's fields
+    /// handed to `add` one by one, in order, instead of gathered: ``HTTPConnection`` serializes them straight into
+    /// the bytes it writes.
+    /// - Returns: The framing.
+    static func frame(
+        _ response: ResponseHeadSource,
+        bodyLength: Int?,
+        isHead: Bool,
+        version: HTTPVersion,
+        keepAlive: Bool,
+        date: String,
+        serverName: String?,
+        add: (_ name: String, _ value: String) -> Void
+    ) -> BodyFraming {
         let status = response.status
         let code = status.code
         let statusForbidsBody = (100..<200).contains(code) || code == 204 || code == 304
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(response.fieldCount + 3)
         var declaredLength: Int?
         var hasDate = false
         var hasServer = false
@@ -179,38 +200,38 @@ extension HTTPResponseHead {
             default:
                 break
             }
-            headers.add(name: name, value: value)
+            add(name, value)
         }
-        if !hasDate { headers.add(name: "date", value: date) }
-        if !hasServer, let serverName { headers.add(name: "server", value: serverName) }
+        if !hasDate { add("date", date) }
+        if !hasServer, let serverName { add("server", serverName) }
 
         var framing: BodyFraming
         let length = bodyLength ?? declaredLength
         if code == 204 || (100..<200).contains(code) {
             framing = .none
         } else if let length {
-            headers.add(name: "content-length", value: String(length))
+            add("content-length", String(length))
             framing = isHead || statusForbidsBody ? .none : .length(length)
         } else if isHead || statusForbidsBody {
             framing = .none
         } else if version.major == 1 && version.minor >= 1 {
-            headers.add(name: "transfer-encoding", value: "chunked")
+            add("transfer-encoding", "chunked")
             framing = .chunked
         } else {
             framing = .untilClose
         }
         if !keepAlive || framing == .untilClose {
-            headers.add(name: "connection", value: "close")
+            add("connection", "close")
         } else if version.major == 1 && version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
+            add("connection", "keep-alive")
         }
-        return (HTTPResponseHead(version: version, status: wireStatus(status), headers: headers), framing)
+        return framing
     }
 
     /// NIO's status for `status`, keeping its reason phrase: `HTTPResponseStatus(statusCode:reasonPhrase:)` maps
     /// every code NIO knows to its standard phrase and drops the one given, so a worker's `statusText` ("201 Made
     /// It") would reach the client as "201 Created". An empty phrase gets the standard one.
-    private static func wireStatus(_ status: HTTPResponse.Status) -> HTTPResponseStatus {
+    static func wireStatus(_ status: HTTPResponse.Status) -> HTTPResponseStatus {
         let standard = HTTPResponseStatus(statusCode: status.code)
         if status.reasonPhrase.isEmpty || status.reasonPhrase == standard.reasonPhrase { return standard }
         return .custom(code: UInt(status.code), reasonPhrase: status.reasonPhrase)
@@ -234,27 +255,71 @@ extension ByteBuffer {
     /// Writes `head` as HTTP/1 puts it on the wire, byte for byte as NIO's `HTTPResponseEncoder` does with
     /// framing headers left to the caller: the status line, each header line in order, and the blank line.
     mutating func writeResponseHead(_ head: HTTPResponseHead) {
-        self.writeStaticString("HTTP/")
-        self.writeDecimal(head.version.major)
-        self.writeStaticString(".")
-        self.writeDecimal(head.version.minor)
-        self.writeStaticString(" ")
-        self.writeDecimal(Int(head.status.code))
-        self.writeStaticString(" ")
-        self.writeString(head.status.reasonPhrase)
-        self.writeStaticString("\r\n")
-        for (name, value) in head.headers {
-            self.writeString(name)
-            self.writeStaticString(": ")
-            self.writeString(value)
-            self.writeStaticString("\r\n")
-        }
+        self.writeStatusLine(version: head.version, status: head.status)
+        for (name, value) in head.headers { self.writeHeaderLine(name: name, value: value) }
         self.writeStaticString("\r\n")
     }
 
-    /// Writes the decimal digits of `value` (not negative).
-    private mutating func writeDecimal(_ value: Int) {
-        if value >= 10 { self.writeDecimal(value / 10) }
-        self.writeInteger(UInt8(ascii: "0") + UInt8(value % 10))
+    /// Writes `HTTP/1.1 200 OK` and its line end.
+    mutating func writeStatusLine(version: HTTPVersion, status: HTTPResponseStatus) {
+        let reason = status.reasonPhrase
+        // Each ByteBuffer write checks capacity and uniqueness: the line is copied in one go instead.
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: reason.utf8.count + 40) { raw in
+            var out = WireWriter(raw)
+            out.append("HTTP/")
+            out.appendDecimal(version.major)
+            out.append(".")
+            out.appendDecimal(version.minor)
+            out.append(" ")
+            out.appendDecimal(Int(status.code))
+            out.append(" ")
+            out.append(reason)
+            out.append("\r\n")
+            return out.count
+        }
+    }
+
+    /// Writes `name: value` and its line end.
+    mutating func writeHeaderLine(name: String, value: String) {
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: name.utf8.count + value.utf8.count + 4) { raw in
+            var out = WireWriter(raw)
+            out.append(name)
+            out.append(": ")
+            out.append(value)
+            out.append("\r\n")
+            return out.count
+        }
+    }
+}
+
+/// Bytes copied into a buffer sized for them beforehand.
+private struct WireWriter {
+    let base: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutableRawBufferPointer) {
+        self.base = base
+    }
+
+    mutating func append(_ text: String) {
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Int in
+            UnsafeMutableRawBufferPointer(rebasing: self.base[self.count...]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+            return utf8.count
+        }
+        if let copied {
+            self.count += copied
+        } else {
+            for byte in text.utf8 {
+                self.base[self.count] = byte
+                self.count += 1
+            }
+        }
+    }
+
+    /// Appends the decimal digits of `value` (not negative).
+    mutating func appendDecimal(_ value: Int) {
+        if value >= 10 { self.appendDecimal(value / 10) }
+        self.base[self.count] = UInt8(ascii: "0") + UInt8(value % 10)
+        self.count += 1
     }
 }

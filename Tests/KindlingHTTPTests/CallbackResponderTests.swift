@@ -117,6 +117,29 @@ struct CallbackResponderTests {
         }
     }
 
+    @Test("a reply's head on the wire: the request's HTTP version, the status line, lines as `name: value`, in order")
+    func wireHead() async throws {
+        let responder = CallbackTestResponder(callback: answerAtOnce)
+        try await withServer(responder: responder) { _, port in
+            let client = try await RawHTTPClient.connect(port: port)
+            try await client.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let old = try await client.readResponse()
+            #expect(old.version == "HTTP/1.0")
+            #expect(old.status == 201 && old.reason == "Made")
+            #expect(old.headerLines.filter { !$0.hasPrefix("date: ") } == [
+                "X-Path: /a", "x-b: 2", "content-length: 11", "connection: keep-alive",
+            ])
+            try await client.send("GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let new = try await client.readResponse()
+            #expect(new.version == "HTTP/1.1")
+            #expect(new.headerLines.filter { !$0.hasPrefix("date: ") } == [
+                "X-Path: /b", "x-b: 2", "content-length: 11", "connection: close",
+            ])
+            #expect(new.text == "callback /b")
+            await client.close()
+        }
+    }
+
     @Test("with respondsOnEventLoop off, the callback path is not used")
     func offTheEventLoop() async throws {
         let responder = CallbackTestResponder(callback: answerAtOnce)

@@ -11,6 +11,11 @@ final class RawHTTPClient {
         var status: Int
         var reason: String
         var headers: [(name: String, value: String)]
+        /// Each header line as it came, `name: value` (one space after the colon, as servers write it).
+        var headerLines: [String] = []
+        /// The status line's protocol, `HTTP/1.1`.
+        var version = ""
+
         var body: [UInt8]
         /// The body as it arrived on the wire for chunked responses, split into the chunks the server framed.
         var chunks: [[UInt8]] = []
@@ -160,14 +165,18 @@ final class RawHTTPClient {
             throw ProtocolError(description: "bad status line: \(statusLine)")
         }
         var headers: [(String, String)] = []
+        var lines: [String] = []
         while true {
             let line = try await self.readLine()
             if line.isEmpty { break }
+            lines.append(line)
             guard let colon = line.firstIndex(of: ":") else { throw ProtocolError(description: "bad header \(line)") }
             let value = line[line.index(after: colon)...].trimmingSpaces()
             headers.append((String(line[..<colon]), value))
         }
-        return Response(status: status, reason: parts.count > 2 ? parts[2] : "", headers: headers, body: [])
+        return Response(
+            status: status, reason: parts.count > 2 ? parts[2] : "", headers: headers, headerLines: lines,
+            version: parts[0], body: [])
     }
 
     /// Reads one whole response, framed by Content-Length, chunked encoding, or the connection closing.
