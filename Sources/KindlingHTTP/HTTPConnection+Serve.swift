@@ -177,13 +177,7 @@ extension HTTPConnection {
             state.status = code
             return HTTPResponseHead.converting(
                 .response(HTTPResponse(status: code, headerFields: [.contentType: "text/plain; charset=utf-8"])),
-                bodyLength: text.utf8.count,
-                isHead: state.isHead,
-                version: state.version,
-                keepAlive: keepAlive,
-                date: state.dates.current(),
-                serverName: self.configuration.serverName
-            )
+                self.wireTerms(bodyLength: text.utf8.count, keepAlive: keepAlive, &state))
         }
         let isHead = self.exchange.withLock { $0.isHead }
         if isHead {

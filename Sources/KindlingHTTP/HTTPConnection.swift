@@ -217,15 +217,7 @@ final class HTTPConnection: Sendable {
     func claimResponse(
         _ response: ResponseHeadSource, bodyLength: Int?, _ state: inout Exchange
     ) -> (head: HTTPResponseHead, framing: BodyFraming) {
-        let converted = HTTPResponseHead.converting(
-            response,
-            bodyLength: bodyLength,
-            isHead: state.isHead,
-            version: state.version,
-            keepAlive: state.keepAlive && !state.mustClose,
-            date: state.dates.current(),
-            serverName: self.configuration.serverName
-        )
+        let converted = HTTPResponseHead.converting(response, self.wireTerms(bodyLength: bodyLength, &state))
         state.framing = converted.framing
         if let bodyLength {
             state.response = .ended
@@ -242,22 +234,24 @@ final class HTTPConnection: Sendable {
     func claimWireResponse(
         _ response: ResponseHeadSource, bodyLength: Int, _ state: inout Exchange, into wire: inout ByteBuffer
     ) -> BodyFraming {
-        let version = state.version
-        wire.writeStatusLine(version: version, status: HTTPResponseHead.wireStatus(response.status))
-        let framing = HTTPResponseHead.frame(
-            response,
-            bodyLength: bodyLength,
-            isHead: state.isHead,
-            version: version,
-            keepAlive: state.keepAlive && !state.mustClose,
-            date: state.dates.current(),
-            serverName: self.configuration.serverName
-        ) { name, value in wire.writeHeaderLine(name: name, value: value) }
+        wire.writeStatusLine(version: state.version, status: HTTPResponseHead.wireStatus(response.status))
+        let framing = HTTPResponseHead.frame(response, self.wireTerms(bodyLength: bodyLength, &state)) { name, value in
+            wire.writeHeaderLine(name: name, value: value)
+        }
         wire.writeStaticString("\r\n")
         state.framing = framing
         state.response = .ended
         state.responseBytes = bodyLength
         return framing
+    }
+
+    /// The terms of the current exchange's response (under the `exchange` lock).
+    /// - Parameter keepAlive: Whether to keep the connection, when the caller decides; else the exchange's state.
+    func wireTerms(bodyLength: Int?, keepAlive: Bool? = nil, _ state: inout Exchange) -> ResponseWireTerms {
+        ResponseWireTerms(
+            bodyLength: bodyLength, isHead: state.isHead, version: state.version,
+            keepAlive: keepAlive ?? (state.keepAlive && !state.mustClose), date: state.dates.current(),
+            serverName: self.configuration.serverName)
     }
 
     /// Claims the response for `generation` and converts its head, in one critical section so that two racing

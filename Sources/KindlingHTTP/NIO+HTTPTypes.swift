@@ -133,50 +133,41 @@ enum ResponseHeadSource {
     }
 }
 
+/// What decides a response's framing and the header lines the server adds, besides the response itself.
+struct ResponseWireTerms {
+    /// The length of a body given in full, or `nil` for a streamed body.
+    var bodyLength: Int?
+    /// Whether the request was `HEAD` (headers as for GET, no body bytes).
+    var isHead: Bool
+    /// The request's HTTP version.
+    var version: HTTPVersion
+    /// Whether the connection is kept after this response; adds `Connection: close` if not.
+    var keepAlive: Bool
+    /// The `Date` value to add when the response has none.
+    var date: String
+    /// The `Server` value to add when the response has none.
+    var serverName: String?
+}
+
 extension HTTPResponseHead {
     /// Converts a response for the wire and picks its framing.
-    ///
-    /// - Parameters:
-    ///   - response: What the responder wrote.
-    ///   - bodyLength: The length of a body given in full, or `nil` for a streamed body.
-    ///   - isHead: Whether the request was `HEAD` (headers as for GET, no body bytes).
-    ///   - version: The request's HTTP version.
-    ///   - keepAlive: Whether the connection is kept after this response; adds `Connection: close` if not.
-    ///   - date: The `Date` value to add when the response has none.
-    ///   - serverName: The `Server` value to add when the response has none.
     /// - Returns: The head and its framing; `framing == .untilClose` means the connection must close.
     static func converting(
-        _ response: ResponseHeadSource,
-        bodyLength: Int?,
-        isHead: Bool,
-        version: HTTPVersion,
-        keepAlive: Bool,
-        date: String,
-        serverName: String?
+        _ response: ResponseHeadSource, _ terms: ResponseWireTerms
     ) -> (head: HTTPResponseHead, framing: BodyFraming) {
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.fieldCount + 3)
-        let framing = Self.frame(
-            response, bodyLength: bodyLength, isHead: isHead, version: version, keepAlive: keepAlive, date: date,
-            serverName: serverName
-        ) { name, value in headers.add(name: name, value: value) }
-        return (HTTPResponseHead(version: version, status: wireStatus(response.status), headers: headers), framing)
+        let framing = Self.frame(response, terms) { name, value in headers.add(name: name, value: value) }
+        return (HTTPResponseHead(version: terms.version, status: wireStatus(response.status), headers: headers), framing)
     }
 
-    /// The work of ``converting(_:bodyLength:isHead:version:keepAlive:date:serverName:)`` with the head's fields
-    /// handed to `add` one by one, in order, instead of gathered: ``HTTPConnection`` serializes them straight into
-    /// the bytes it writes.
+    /// The work of ``converting(_:_:)`` with the head's fields handed to `add` one by one, in order, instead of
+    /// gathered: ``HTTPConnection`` serializes them straight into the bytes it writes.
     /// - Returns: The framing.
     static func frame(
-        _ response: ResponseHeadSource,
-        bodyLength: Int?,
-        isHead: Bool,
-        version: HTTPVersion,
-        keepAlive: Bool,
-        date: String,
-        serverName: String?,
-        add: (_ name: String, _ value: String) -> Void
+        _ response: ResponseHeadSource, _ terms: ResponseWireTerms, add: (_ name: String, _ value: String) -> Void
     ) -> BodyFraming {
+        let (bodyLength, isHead, version, keepAlive) = (terms.bodyLength, terms.isHead, terms.version, terms.keepAlive)
         let status = response.status
         let code = status.code
         let statusForbidsBody = (100..<200).contains(code) || code == 204 || code == 304
@@ -202,8 +193,8 @@ extension HTTPResponseHead {
             }
             add(name, value)
         }
-        if !hasDate { add("date", date) }
-        if !hasServer, let serverName { add("server", serverName) }
+        if !hasDate { add("date", terms.date) }
+        if !hasServer, let serverName = terms.serverName { add("server", serverName) }
 
         var framing: BodyFraming
         let length = bodyLength ?? declaredLength

@@ -40,8 +40,8 @@ struct HTTPServerTests {
         #expect(await server.localAddress == nil)
     }
 
-    @Test("request head: method, path with query, authority and header fields reach the responder")
-    func requestHead() async throws {
+    /// The request heads a responder saw for what `send` sent on one connection (each answered `200`).
+    private func requestsSeen(_ send: (RawHTTPClient) async throws -> Void) async throws -> [HTTPRequest] {
         let seen = Recorder<HTTPRequest>()
         let echo = responder { request, _, _, writer in
             seen.append(request)
@@ -49,11 +49,19 @@ struct HTTPServerTests {
         }
         try await withServer(responder: echo) { _, port in
             let client = try await RawHTTPClient.connect(port: port)
-            try await client.send("DELETE /a/b?c=1&d=%20 HTTP/1.1\r\nHost: example.com:8787\r\nX-Thing: one\r\n\r\n")
-            #expect(try await client.readResponse().status == 200)
+            try await send(client)
             await client.close()
         }
-        let request = try #require(seen.all.first)
+        return seen.all
+    }
+
+    @Test("request head: method, path with query, authority and header fields reach the responder")
+    func requestHead() async throws {
+        let requests = try await requestsSeen { client in
+            try await client.send("DELETE /a/b?c=1&d=%20 HTTP/1.1\r\nHost: example.com:8787\r\nX-Thing: one\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+        }
+        let request = try #require(requests.first)
         #expect(request.method == .delete)
         #expect(request.path == "/a/b?c=1&d=%20")
         #expect(request.authority == "example.com:8787")
@@ -62,20 +70,12 @@ struct HTTPServerTests {
 
     @Test("a Host header in any case is the authority; names that only start or end like it stay header fields")
     func hostHeaderNames() async throws {
-        let seen = Recorder<HTTPRequest>()
-        let echo = responder { request, _, _, writer in
-            seen.append(request)
-            try await writer.write(HTTPResponse(status: .ok))
-        }
-        try await withServer(responder: echo) { _, port in
-            let client = try await RawHTTPClient.connect(port: port)
+        let requests = try await requestsSeen { client in
             try await client.send("GET / HTTP/1.1\r\nhOsT: example.com\r\nHost-Name: a\r\nX-Host: b\r\nHos: c\r\n\r\n")
             #expect(try await client.readResponse().status == 200)
             try await client.send("GET / HTTP/1.1\r\nHOST: only.example\r\n\r\n")
             #expect(try await client.readResponse().status == 200)
-            await client.close()
         }
-        let requests = seen.all
         try #require(requests.count == 2)
         #expect(requests[0].authority == "example.com")
         #expect(requests[0].headerFields.map { "\($0.name.canonicalName)=\($0.value)" } == ["host-name=a", "x-host=b", "hos=c"])

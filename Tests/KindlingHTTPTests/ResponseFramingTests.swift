@@ -19,13 +19,9 @@ struct ResponseFramingTests {
     ) -> (head: HTTPResponseHead, framing: BodyFraming) {
         HTTPResponseHead.converting(
             .response(response),
-            bodyLength: bodyLength,
-            isHead: isHead,
-            version: version,
-            keepAlive: keepAlive,
-            date: "Sun, 06 Nov 1994 08:49:37 GMT",
-            serverName: serverName
-        )
+            ResponseWireTerms(
+                bodyLength: bodyLength, isHead: isHead, version: version, keepAlive: keepAlive,
+                date: "Sun, 06 Nov 1994 08:49:37 GMT", serverName: serverName))
     }
 
     @Test(
@@ -146,12 +142,9 @@ struct ResponseFramingTests {
     private func convertLines(_ lines: [(name: String, value: String)], bodyLength: Int? = 3) -> HTTPResponseHead {
         HTTPResponseHead.converting(
             .lines(status: .ok, lines: lines),
-            bodyLength: bodyLength,
-            isHead: false,
-            version: .http1_1,
-            keepAlive: true,
-            date: "Sun, 06 Nov 1994 08:49:37 GMT",
-            serverName: nil
+            ResponseWireTerms(
+                bodyLength: bodyLength, isHead: false, version: .http1_1, keepAlive: true,
+                date: "Sun, 06 Nov 1994 08:49:37 GMT", serverName: nil)
         ).head
     }
 
