@@ -324,7 +324,7 @@ final class HTTPConnection: Sendable {
             }
         }
         try self.bridge.writeWire(wire, separateBody)
-        if self.eventLoop.inEventLoop, wire.capacity <= Self.wireCapacity(forBody: Self.wireBodyLimit) {
+        if self.eventLoop.inEventLoop, wire.capacity <= Self.keptWireCapacity {
             self.recycledWire = wire
         }
     }
@@ -344,7 +344,10 @@ final class HTTPConnection: Sendable {
 
     /// Room for a typical response head.
     private static let headCapacity = 256
-    /// The largest body copied after its head (and the most a kept buffer holds besides the head).
+    /// The largest buffer a connection keeps between responses: an idle keep-alive connection holds it, and a
+    /// server may have thousands of those.
+    private static let keptWireCapacity = 4 << 10
+    /// The largest body copied after its head.
     private static let wireBodyLimit = 16 << 10
 
     /// An empty buffer of at least `capacity` bytes: on the event loop the previous whole response's, whose bytes

@@ -93,8 +93,9 @@ struct CallbackResponderTests {
         "bodies sent as bytes on one connection arrive whole, whatever the length before them, at once or from elsewhere",
         arguments: [false, true])
     func bodiesAsBytes(fromAnotherThread: Bool) async throws {
-        // The connection reuses one buffer for such bodies: a shorter body after a longer one, a body past the size
-        // the buffer is kept to (16 KiB), and one answered while the previous is still being read must not mix.
+        // The connection reuses one buffer for a whole response (up to 4 KiB), copies bodies up to 16 KiB after the
+        // head and sends longer ones apart: a shorter body after a longer one, bodies on either side of both sizes,
+        // and one answered while the previous is still being read must not mix.
         let responder = CallbackTestResponder { request, reply in
             let path = request.path ?? "/"
             let count = Int(path.dropFirst(2)) ?? 0
