@@ -71,26 +71,18 @@ extension HTTPConnection {
         let bodyCount = body.count
         // Serialized under the lock, where the framing is decided: on the event loop, which the connection's task
         // (parked meanwhile) is the only other taker of.
-        var wire = self.writesWire ? self.wireBuffer(capacity: Self.wireCapacity(forBody: bodyCount)) : ByteBuffer()
-        let claimed = self.exchange.withLock { state -> (head: HTTPResponseHead?, framing: BodyFraming)? in
+        var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: bodyCount))
+        let framing = self.exchange.withLock { state -> BodyFraming? in
             // A reply's generation is its exchange's alone: once the exchange has ended (answered, handed back,
             // closed), the check fails and the reply is ignored.
             guard (try? state.checkWritable(reply.generation)) != nil else { return nil }
             state.status = response.status
-            if self.writesWire {
-                return (nil, self.claimWireResponse(response, bodyLength: bodyCount, &state, into: &wire))
-            }
-            let (head, framing) = self.claimResponse(response, bodyLength: bodyCount, &state)
-            return (head, framing)
+            return self.claimWireResponse(response, bodyLength: bodyCount, &state, into: &wire)
         }
-        guard let (head, framing) = claimed else { return }
+        guard let framing else { return }
         var failure: (any Error)?
         do {
-            if let head {
-                try self.writeWhole(head, framing: framing, body: body)
-            } else {
-                try self.writeWire(wire, framing: framing, body: body)
-            }
+            try self.writeWire(wire, framing: framing, body: body)
         } catch {
             failure = error
         }

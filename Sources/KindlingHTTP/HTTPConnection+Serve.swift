@@ -172,19 +172,15 @@ extension HTTPConnection {
     }
 
     private func writeFallback(code: HTTPResponse.Status, text: String, keepAlive: Bool) async throws {
-        let (head, _) = self.exchange.withLock { state in
+        let body = Array(text.utf8)
+        let (head, framing) = self.exchange.withLock { state in
             state.response = .ended
             state.status = code
             return HTTPResponseHead.converting(
                 .response(HTTPResponse(status: code, headerFields: [.contentType: "text/plain; charset=utf-8"])),
-                self.wireTerms(bodyLength: text.utf8.count, keepAlive: keepAlive, &state))
+                self.wireTerms(bodyLength: body.count, keepAlive: keepAlive, &state))
         }
-        let isHead = self.exchange.withLock { $0.isHead }
-        if isHead {
-            try self.bridge.write(.head(head), .end(nil))
-        } else {
-            try self.bridge.write(.head(head), .body(.byteBuffer(self.allocator.buffer(string: text))), .end(nil))
-        }
+        try self.writeWhole(head, framing: framing, body: .bytes(body))
     }
 
     /// Answers a request refused before any responder saw it, then the connection closes.

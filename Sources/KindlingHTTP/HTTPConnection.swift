@@ -24,8 +24,6 @@ final class HTTPConnection: Sendable {
     /// The client's address and ours, as the socket had them when the connection was accepted.
     let remoteAddress: SocketAddress?
     let localAddress: SocketAddress?
-    /// Whether whole responses are serialized here and written past NIO's encoder (``HTTPChannelBridge/writeWire(_:_:)``).
-    let writesWire: Bool
     /// The buffer the last whole response was serialized into, kept for the next (see `wireBuffer(capacity:)`).
     /// Only the event loop touches it.
     nonisolated(unsafe) var recycledWire: ByteBuffer?
@@ -40,7 +38,9 @@ final class HTTPConnection: Sendable {
         self.eventLoop = bridge.channel.eventLoop
         self.remoteAddress = bridge.channel.remoteAddress
         self.localAddress = bridge.channel.localAddress
-        self.writesWire = bridge.canWriteWire
+        // Whole responses are written past NIO's encoder (``HTTPChannelBridge/writeWire(_:_:)``): the server's
+        // pipeline always has one.
+        assert(bridge.canWriteWire, "the connection's pipeline has no HTTPResponseEncoder to write past")
         // A strong reference, let go when the channel closes or serving ends (`releaseConnection`): a weak one
         // would give the connection a side table, which makes every retain and release of it a slower call.
         bridge.setBusyCheck { [self] in self.exchange.withLock { $0.busy } }
@@ -298,10 +298,6 @@ final class HTTPConnection: Sendable {
     ///
     /// Serialized here, head and body in one buffer, and written past NIO's encoder (see ``writeWire(_:framing:body:)``).
     func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: WholeBody) throws {
-        guard self.writesWire else {
-            if framing == .none || body.count == 0 { return try self.bridge.write(.head(head), .end(nil)) }
-            return try self.bridge.write(.head(head), .body(.byteBuffer(self.bodyBuffer(body))), .end(nil))
-        }
         var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: framing == .none ? 0 : body.count))
         wire.writeResponseHead(head)
         try self.writeWire(wire, framing: framing, body: body)
@@ -316,7 +312,10 @@ final class HTTPConnection: Sendable {
         let bodyCount = framing == .none ? 0 : body.count
         var separateBody: ByteBuffer?
         if bodyCount > Self.wireBodyLimit {
-            separateBody = self.bodyBuffer(body)
+            switch body {
+            case .buffer(let bytes): separateBody = bytes
+            case .bytes(let bytes): separateBody = self.allocator.buffer(bytes: bytes)
+            }
         } else if bodyCount > 0 {
             switch body {
             case .buffer(var bytes): wire.writeBuffer(&bytes)
@@ -326,14 +325,6 @@ final class HTTPConnection: Sendable {
         try self.bridge.writeWire(wire, separateBody)
         if self.eventLoop.inEventLoop, wire.capacity <= Self.keptWireCapacity {
             self.recycledWire = wire
-        }
-    }
-
-    /// The body as a buffer of its own.
-    private func bodyBuffer(_ body: WholeBody) -> ByteBuffer {
-        switch body {
-        case .buffer(let buffer): buffer
-        case .bytes(let bytes): self.allocator.buffer(bytes: bytes)
         }
     }
 

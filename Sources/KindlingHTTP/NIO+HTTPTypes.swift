@@ -256,7 +256,7 @@ extension ByteBuffer {
         let reason = status.reasonPhrase
         // Each ByteBuffer write checks capacity and uniqueness: the line is copied in one go instead.
         self.writeWithUnsafeMutableBytes(minimumWritableBytes: reason.utf8.count + 40) { raw in
-            var out = WireWriter(raw)
+            var out = ByteWriter(raw)
             out.append("HTTP/")
             out.appendDecimal(version.major)
             out.append(".")
@@ -273,44 +273,12 @@ extension ByteBuffer {
     /// Writes `name: value` and its line end.
     mutating func writeHeaderLine(name: String, value: String) {
         self.writeWithUnsafeMutableBytes(minimumWritableBytes: name.utf8.count + value.utf8.count + 4) { raw in
-            var out = WireWriter(raw)
+            var out = ByteWriter(raw)
             out.append(name)
             out.append(": ")
             out.append(value)
             out.append("\r\n")
             return out.count
         }
-    }
-}
-
-/// Bytes copied into a buffer sized for them beforehand.
-private struct WireWriter {
-    let base: UnsafeMutableRawBufferPointer
-    private(set) var count = 0
-
-    init(_ base: UnsafeMutableRawBufferPointer) {
-        self.base = base
-    }
-
-    mutating func append(_ text: String) {
-        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Int in
-            UnsafeMutableRawBufferPointer(rebasing: self.base[self.count...]).copyMemory(from: UnsafeRawBufferPointer(utf8))
-            return utf8.count
-        }
-        if let copied {
-            self.count += copied
-        } else {
-            for byte in text.utf8 {
-                self.base[self.count] = byte
-                self.count += 1
-            }
-        }
-    }
-
-    /// Appends the decimal digits of `value` (not negative).
-    mutating func appendDecimal(_ value: Int) {
-        if value >= 10 { self.appendDecimal(value / 10) }
-        self.base[self.count] = UInt8(ascii: "0") + UInt8(value % 10)
-        self.count += 1
     }
 }

@@ -1,4 +1,5 @@
 import HTTPTypes
+import KindlingHTTP
 public import Logging
 
 /// A log handler that takes the HTTP request log's lines as bytes, written straight into its own output.
@@ -28,8 +29,8 @@ struct RequestLogLine {
     func append(to bytes: inout [UInt8]) {
         let reason = status?.reasonPhrase ?? "(no response)"
         let capacity = method.utf8.count + path.utf8.count + reason.utf8.count + 48
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var line = LineBuffer(buffer)
+        withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1) { buffer in
+            var line = ByteWriter(buffer)
             line.append(method)
             line.append(" ")
             line.append(path)
@@ -47,7 +48,7 @@ struct RequestLogLine {
             line.append(".")
             line.appendDecimal(tenths % 10)
             line.append(" ms)")
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<line.count]))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<line.count]))
         }
     }
 
@@ -57,29 +58,5 @@ struct RequestLogLine {
         bytes.reserveCapacity(method.utf8.count + path.utf8.count + 32)
         append(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// Bytes written into a buffer sized for them (``RequestLogLine/append(to:)`` counts the longest line first).
-private struct LineBuffer {
-    let buffer: UnsafeMutableBufferPointer<UInt8>
-    private(set) var count = 0
-
-    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
-        self.buffer = buffer
-    }
-
-    mutating func append(_ text: String) {
-        for byte in text.utf8 {
-            buffer[count] = byte
-            count += 1
-        }
-    }
-
-    /// Appends the decimal digits of `value` (not negative).
-    mutating func appendDecimal(_ value: Int) {
-        if value >= 10 { appendDecimal(value / 10) }
-        buffer[count] = UInt8(ascii: "0") + UInt8(value % 10)
-        count += 1
     }
 }

@@ -16,20 +16,10 @@ final class FrozenClock {
     // reads it afterwards; the typed array over it has no deallocator, so JavaScriptCore never frees it.
     private let cell: UnsafeMutablePointer<Double>
     private var depth = 0
-    /// The current entry's instant on the monotonic clock, once a timer asked for it (see ``entered``).
-    private var enteredAt: ContinuousClock.Instant?
-
-    /// The current outermost entry's instant on the monotonic clock: timers set during an entry count their delay
-    /// from it, as workerd counts them from its frozen time, so timers set in one go fire in the order of their
-    /// delays however long the script ran between setting them. Read when the entry's first timer is set, not at
-    /// the entry itself: most entries (a request answered at once) set none, and a clock read is a measurable part
-    /// of an entry's cost.
-    var entered: ContinuousClock.Instant {
-        if let enteredAt { return enteredAt }
-        let now = ContinuousClock.now
-        enteredAt = now
-        return now
-    }
+    /// When the outermost entry began, on the monotonic clock: timers set during an entry count their delay from
+    /// it, as workerd counts them from its frozen time, so timers set in one go fire in the order of their delays
+    /// however long the script ran between setting them (and a timer set after a long computation is already due).
+    private(set) var entered = ContinuousClock.now
 
     init() {
         cell = .allocate(capacity: 1)
@@ -44,7 +34,7 @@ final class FrozenClock {
     func enter() {
         if depth == 0 {
             cell.pointee = max(cell.pointee, Self.wallMilliseconds())
-            enteredAt = nil
+            entered = .now
         }
         depth += 1
     }
