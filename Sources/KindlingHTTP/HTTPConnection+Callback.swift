@@ -82,7 +82,7 @@ extension HTTPConnection {
         guard let framing else { return }
         var failure: (any Error)?
         do {
-            try self.writeWire(wire, framing: framing, body: body)
+            try self.writeWire(consume wire, framing: framing, body: body)
         } catch {
             failure = error
         }

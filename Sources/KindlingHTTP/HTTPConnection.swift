@@ -300,15 +300,17 @@ final class HTTPConnection: Sendable {
     func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: WholeBody) throws {
         var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: framing == .none ? 0 : body.count))
         wire.writeResponseHead(head)
-        try self.writeWire(wire, framing: framing, body: body)
+        try self.writeWire(consume wire, framing: framing, body: body)
     }
 
     /// Writes `wire`, a serialized head, with the whole body after it, past NIO's encoder: the bytes the encoder
     /// would have made, without its work on three response parts, the pipeline passing each on, and two buffers
     /// a response. On the event loop the buffer is the previous response's, written by now, so a small response
     /// allocates nothing. A body over `wireBodyLimit` goes as a buffer of its own after the head, not copied.
-    func writeWire(_ wire: ByteBuffer, framing: BodyFraming, body: WholeBody) throws {
-        var wire = wire
+    ///
+    /// `wire` is taken, not copied: a second reference to its storage (the caller's) would make the first write into
+    /// it copy the whole buffer to new storage.
+    func writeWire(_ wire: consuming ByteBuffer, framing: BodyFraming, body: WholeBody) throws {
         let bodyCount = framing == .none ? 0 : body.count
         var separateBody: ByteBuffer?
         if bodyCount > Self.wireBodyLimit {

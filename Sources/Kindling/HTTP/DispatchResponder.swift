@@ -16,6 +16,9 @@ final class DispatchResponder: HTTPCallbackResponder {
     let logger: Logger
     /// `logger`'s handler when it takes request lines as bytes (see ``RequestLogHandler``).
     let requestLog: (any RequestLogHandler)?
+    /// Whether request lines are logged at all: `logger`'s level, read once (reading it copies the handler, on
+    /// every request's way out).
+    let logsRequests: Bool
     /// The largest request body read into memory before dispatch; a longer one (or one of unknown
     /// length) streams into the worker as it arrives.
     let maxBufferedBodyBytes: Int
@@ -24,6 +27,7 @@ final class DispatchResponder: HTTPCallbackResponder {
         self.dispatcher = dispatcher
         self.logger = logger
         self.requestLog = requestLog
+        self.logsRequests = logger.logLevel <= .info
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
     }
 
@@ -181,12 +185,12 @@ final class DispatchResponder: HTTPCallbackResponder {
     /// One line per request: `GET /path 200 OK (1.3 ms)`.
     func exchangeDidFinish(_ exchange: HTTPExchange) {
         // The line is built only when it is logged: this runs on the event loop for every request.
-        guard logger.logLevel <= .info else { return }
+        guard logsRequests else { return }
         let line = RequestLogLine(
             method: exchange.request.method.rawValue, path: exchange.request.path ?? "/", status: exchange.status,
             duration: exchange.duration)
-        if let requestLog {
-            requestLog.logRequestLine { line.append(to: &$0) }
+        if requestLog != nil {
+            requestLog?.logRequestLine { line.append(to: &$0) }
         } else {
             logger.info("\(line.text)")
         }
