@@ -189,8 +189,8 @@ final class DispatchResponder: HTTPCallbackResponder {
         let line = RequestLogLine(
             method: exchange.request.method.rawValue, path: exchange.request.path ?? "/", status: exchange.status,
             duration: exchange.duration)
-        if requestLog != nil {
-            requestLog?.logRequestLine { line.append(to: &$0) }
+        if let requestLog {
+            requestLog.logRequestLine { line.append(to: &$0) }
         } else {
             logger.info("\(line.text)")
         }
