@@ -173,14 +173,14 @@ extension HTTPConnection {
 
     private func writeFallback(code: HTTPResponse.Status, text: String, keepAlive: Bool) async throws {
         let body = Array(text.utf8)
-        let (head, framing) = self.exchange.withLock { state in
-            state.response = .ended
+        var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: body.count))
+        let framing = self.exchange.withLock { state in
             state.status = code
-            return HTTPResponseHead.converting(
+            return self.claimWireResponse(
                 .response(HTTPResponse(status: code, headerFields: [.contentType: "text/plain; charset=utf-8"])),
-                self.wireTerms(bodyLength: body.count, keepAlive: keepAlive, &state))
+                bodyLength: body.count, keepAlive: keepAlive, &state, into: &wire)
         }
-        try self.writeWhole(head, framing: framing, body: .bytes(body))
+        try self.writeWire(consume wire, framing: framing, body: .bytes(body))
     }
 
     /// Answers a request refused before any responder saw it, then the connection closes.

@@ -212,33 +212,25 @@ final class HTTPConnection: Sendable {
 
     // MARK: Response
 
-    /// Converts the head of a response that is about to be written (under the `exchange` lock), marking the
-    /// response as started, or as ended when its whole body is known.
-    func claimResponse(
-        _ response: ResponseHeadSource, bodyLength: Int?, _ state: inout Exchange
-    ) -> (head: HTTPResponseHead, framing: BodyFraming) {
-        let converted = HTTPResponseHead.converting(response, self.wireTerms(bodyLength: bodyLength, &state))
-        state.framing = converted.framing
-        if let bodyLength {
-            state.response = .ended
-            state.responseBytes = bodyLength
-        } else {
-            state.response = .streaming
-            if converted.framing == .untilClose { state.mustClose = true }
-        }
-        return converted
+    /// Converts the head of a streamed response that is about to be written (under the `exchange` lock), marking the
+    /// response as started.
+    func claimStreamedResponse(_ response: HTTPResponse, _ state: inout Exchange) -> HTTPResponseHead {
+        let (head, framing) = HTTPResponseHead.converting(.response(response), self.wireTerms(bodyLength: nil, &state))
+        state.framing = framing
+        state.response = .streaming
+        if framing == .untilClose { state.mustClose = true }
+        return head
     }
 
-    /// ``claimResponse(_:bodyLength:_:)`` for a whole response written as bytes: the head is serialized into `wire`
-    /// field by field, with no `HTTPResponseHead` or `HTTPHeaders` in between.
+    /// Serializes the head of a whole response that is about to be written into `wire` (under the `exchange` lock),
+    /// marking the response as ended: field by field, with no `HTTPResponseHead` or `HTTPHeaders` in between.
+    /// - Parameter keepAlive: Whether to keep the connection, when the caller decides; else the exchange's state.
     func claimWireResponse(
-        _ response: ResponseHeadSource, bodyLength: Int, _ state: inout Exchange, into wire: inout ByteBuffer
+        _ response: ResponseHeadSource, bodyLength: Int, keepAlive: Bool? = nil, _ state: inout Exchange,
+        into wire: inout ByteBuffer
     ) -> BodyFraming {
-        wire.writeStatusLine(version: state.version, status: HTTPResponseHead.wireStatus(response.status))
-        let framing = HTTPResponseHead.frame(response, self.wireTerms(bodyLength: bodyLength, &state)) { name, value in
-            wire.writeHeaderLine(name: name, value: value)
-        }
-        wire.writeStaticString("\r\n")
+        let framing = wire.writeResponseHead(
+            response, self.wireTerms(bodyLength: bodyLength, keepAlive: keepAlive, &state))
         state.framing = framing
         state.response = .ended
         state.responseBytes = bodyLength
@@ -254,31 +246,33 @@ final class HTTPConnection: Sendable {
             serverName: self.configuration.serverName)
     }
 
-    /// Claims the response for `generation` and converts its head, in one critical section so that two racing
-    /// writers cannot both send a head.
+    /// Claims the response for `generation` with `claim` (``claimStreamedResponse(_:_:)`` or
+    /// ``claimWireResponse(_:bodyLength:keepAlive:_:into:)``), in one critical section so that two racing writers
+    /// cannot both send a head.
     ///
     /// Waits while a `100 Continue` is being written by a concurrent body read (rare: reading and answering at the
     /// same moment from two tasks), so the final head always follows it.
-    private func beginResponse(
-        _ response: ResponseHeadSource,
-        bodyLength: Int?,
-        generation: UInt64
-    ) async throws -> (head: HTTPResponseHead, framing: BodyFraming) {
+    private func beginResponse<Claimed>(
+        status: HTTPResponse.Status, generation: UInt64, claim: (inout Exchange) -> Claimed
+    ) async throws -> Claimed {
         while true {
-            let converted = try self.exchange.withLock {
-                state throws(HTTPServerError) -> (head: HTTPResponseHead, framing: BodyFraming)? in
+            let claimed = try self.exchange.withLock { state throws(HTTPServerError) -> Claimed? in
                 try state.checkWritable(generation)
-                if state.startResponse(status: response.status) { return nil }
-                return self.claimResponse(response, bodyLength: bodyLength, &state)
+                if state.startResponse(status: status) { return nil }
+                return claim(&state)
             }
-            if let converted { return converted }
+            if let claimed { return claimed }
             await Task.yield()
         }
     }
 
     func writeComplete(_ response: ResponseHeadSource, body: ByteBuffer, generation: UInt64) async throws {
-        let (head, framing) = try await self.beginResponse(response, bodyLength: body.readableBytes, generation: generation)
-        try self.writeWhole(head, framing: framing, body: .buffer(body))
+        let bodyLength = body.readableBytes
+        var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: bodyLength))
+        let framing = try await self.beginResponse(status: response.status, generation: generation) { state in
+            self.claimWireResponse(response, bodyLength: bodyLength, &state, into: &wire)
+        }
+        try self.writeWire(consume wire, framing: framing, body: .buffer(body))
     }
 
     /// A whole response's body: a buffer, or bytes to copy into one.
@@ -292,15 +286,6 @@ final class HTTPConnection: Sendable {
             case .bytes(let bytes): bytes.count
             }
         }
-    }
-
-    /// Writes a head with its whole body (none when the framing has no body, as for `HEAD`) and the end.
-    ///
-    /// Serialized here, head and body in one buffer, and written past NIO's encoder (see ``writeWire(_:framing:body:)``).
-    func writeWhole(_ head: HTTPResponseHead, framing: BodyFraming, body: WholeBody) throws {
-        var wire = self.wireBuffer(capacity: Self.wireCapacity(forBody: framing == .none ? 0 : body.count))
-        wire.writeResponseHead(head)
-        try self.writeWire(consume wire, framing: framing, body: body)
     }
 
     /// Writes `wire`, a serialized head, with the whole body after it, past NIO's encoder: the bytes the encoder
@@ -355,7 +340,9 @@ final class HTTPConnection: Sendable {
     }
 
     func writeHead(_ response: HTTPResponse, generation: UInt64) async throws {
-        let (head, _) = try await self.beginResponse(.response(response), bodyLength: nil, generation: generation)
+        let head = try await self.beginResponse(status: response.status, generation: generation) { state in
+            self.claimStreamedResponse(response, &state)
+        }
         try self.bridge.write(.head(head))
     }
 

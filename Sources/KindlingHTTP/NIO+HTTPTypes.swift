@@ -243,12 +243,17 @@ extension RequestHeadProblem {
 }
 
 extension ByteBuffer {
-    /// Writes `head` as HTTP/1 puts it on the wire, byte for byte as NIO's `HTTPResponseEncoder` does with
-    /// framing headers left to the caller: the status line, each header line in order, and the blank line.
-    mutating func writeResponseHead(_ head: HTTPResponseHead) {
-        self.writeStatusLine(version: head.version, status: head.status)
-        for (name, value) in head.headers { self.writeHeaderLine(name: name, value: value) }
+    /// Writes the head of `response` under `terms` as HTTP/1 puts it on the wire — the status line, each header line
+    /// in order, and the blank line: byte for byte what NIO's `HTTPResponseEncoder` writes for the head that
+    /// ``HTTPResponseHead/converting(_:_:)`` makes of the same response, without making it.
+    /// - Returns: The framing.
+    mutating func writeResponseHead(_ response: ResponseHeadSource, _ terms: ResponseWireTerms) -> BodyFraming {
+        self.writeStatusLine(version: terms.version, status: HTTPResponseHead.wireStatus(response.status))
+        let framing = HTTPResponseHead.frame(response, terms) { name, value in
+            self.writeHeaderLine(name: name, value: value)
+        }
         self.writeStaticString("\r\n")
+        return framing
     }
 
     /// Writes `HTTP/1.1 200 OK` and its line end.
